@@ -1,0 +1,57 @@
+"""The glossary of abbreviations: ``data/glossary.yml`` (``GP: General Practitioner``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .findings import Finding, finding, rule
+from .yamlio import LineDict, load_yaml
+
+R_SHAPE = rule(
+    "GLO001", "error", "Glossary is not a list of abbreviations",
+    "Write one abbreviation per line: 'GP: General Practitioner'.",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    abbreviation: str
+    meaning: str
+    line: int
+
+
+@dataclass
+class Glossary:
+    terms: dict[str, Term]
+    rel: str
+    exists: bool = True
+
+    def __contains__(self, abbr: str) -> bool:
+        return abbr in self.terms
+
+    def meaning(self, abbr: str) -> str | None:
+        t = self.terms.get(abbr)
+        return t.meaning if t else None
+
+
+def load_glossary(path: Path, rel: str, case=None) -> tuple[Glossary, list[Finding]]:
+    if not path.is_file():
+        return Glossary({}, rel, exists=False), []
+    raw = load_yaml(path, rel)
+    if raw is None:
+        return Glossary({}, rel), []
+    findings: list[Finding] = []
+    if not isinstance(raw, LineDict):
+        findings.append(finding(R_SHAPE.code, rel, getattr(raw, "line", 1),
+                                "the glossary must be 'ABBREVIATION: meaning' lines."))
+        return Glossary({}, rel), findings
+    terms = {}
+    for abbr, meaning in raw.items():
+        line = raw.line_of(abbr)
+        if not isinstance(meaning, str) or not meaning.strip():
+            findings.append(finding(R_SHAPE.code, rel, line,
+                                    f"'{abbr}' has no meaning written after the colon."))
+            continue
+        terms[str(abbr)] = Term(str(abbr), meaning.strip(), line)
+    return Glossary(terms, rel), findings

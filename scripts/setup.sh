@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sets up everything the IMR toolchain needs on a fresh Debian/Ubuntu machine:
+# system libraries for WeasyPrint (PDF), poppler (PDF tests), Chromium (browser
+# tests), then a virtual environment in .venv with the package installed.
+#
+#   scripts/setup.sh          # runtime only
+#   scripts/setup.sh --test   # also test tools (pytest, Playwright, Chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core git python3 python3-venv)
+[ "$want_test" = 1 ] && packages+=(poppler-utils chromium)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing system packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+if [ "$want_test" = 1 ]; then
+  .venv/bin/python -m pip install -q -e '.[test]'
+else
+  .venv/bin/python -m pip install -q -e .
+fi
+echo "Setup complete: .venv/bin/imr is ready."
