@@ -1,0 +1,552 @@
+"""Recommendations and the action plan: reading, checks, rendering, export and fix-dates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from imr_site.actions import normalise_status, read_date
+from imr_site.actions_io import ExportError, export_actions, fix_dates
+from imr_site.case import load_case
+from imr_site.checks import run_checks
+from imr_site.findings import CaseError
+from imr_site.recommendations import normalise_ref, parse_recommendations
+from imr_site.render_actions import actions_block, link_recommendations, page_url, relative_href
+
+RECS = """\
+    # 5. Recommendations for action
+
+    ## Case review recommendations
+
+    ### R1. Self-neglect referrals are triaged within one working day
+    The front door will triage every self-neglect referral within one working day, measured
+    by a monthly audit of 20 referrals.
+
+    ### R2: Mental capacity assessments are recorded
+    Practitioners record each capacity assessment in the case record, checked by audit.
+"""
+
+GOOD_ACTION = textwrap.dedent("""\
+    - ref: A1
+      recommendations: [R1]
+      action: Audit 20 self-neglect referrals each month for triage within one working day
+      agency: Adult Social Care
+      lead: Priya Shah, Head of Safeguarding
+      timescale: 2026-03-31
+      monitoring: Quarterly report to the SAB Learning and Improvement subgroup
+      indirect: None
+      status: in progress
+    - ref: A2
+      recommendations: R2
+      action: Add a mandatory capacity field to the case record and audit 10 records
+      agency: Adult Social Care
+      lead: Tom Reed, Principal Social Worker
+      timescale: 2026-06-30
+      monitoring: Audit results to the Safeguarding Adults Board
+      status: not started
+""")
+
+
+def make_case(
+    root: Path,
+    recs: str = RECS,
+    actions: str | None = GOOD_ACTION,
+    completion_date: str = "2025-09-30",
+    directory_urls: bool = False,
+) -> Path:
+    (root / "docs").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "mkdocs.yml").write_text(
+        textwrap.dedent(f"""\
+            site_name: Test IMR
+            use_directory_urls: {"true" if directory_urls else "false"}
+            plugins:
+              - imr:
+                  case_reference: SAR-2025-01
+                  agency: Test Council
+            """),
+        encoding="utf-8",
+    )
+    (root / "docs" / "01-introduction.md").write_text(
+        f"---\nsection: introduction\ncompletion_date: {completion_date}\n---\n"
+        "# Introduction\n\nText.\n",
+        encoding="utf-8",
+    )
+    (root / "docs" / "05-recommendations.md").write_text(
+        "---\nsection: recommendations\n---\n" + textwrap.dedent(recs), encoding="utf-8"
+    )
+    (root / "docs" / "07-action-plan.md").write_text(
+        "---\nsection: action_plan\n---\n# 7. Action plan\n\n<!-- imr:actions -->\n",
+        encoding="utf-8",
+    )
+    if actions is not None:
+        (root / "data" / "actions.yml").write_text(textwrap.dedent(actions), encoding="utf-8")
+    return root
+
+
+def ours(case) -> list:
+    return [f for f in run_checks(case) if f.code.startswith(("ACT", "REC"))]
+
+
+def codes_at(case) -> set[tuple[str, str, int | None]]:
+    return {(f.code, f.file, f.line) for f in ours(case)}
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written, iso, kind",
+    [
+        ("2025-12-31", "2025-12-31", "iso"),
+        ("31/12/2025", "2025-12-31", "uk"),
+        ("31.12.25", "2025-12-31", "uk"),
+        ("31-Dec-25", "2025-12-31", "uk"),
+        ("1 April 2026", "2026-04-01", "uk"),
+        ("1/4/26", "2026-04-01", "uk"),
+        ("31/02/2025", "", "invalid"),
+        ("ASAP", "", "none"),
+        ("ongoing", "", "none"),
+        ("", "", "none"),
+        (None, "", "none"),
+    ],
+)
+def test_dates_are_read_day_first(written, iso, kind):
+    r = read_date(written)
+    assert (r.iso, r.kind) == (iso, kind)
+
+
+def test_statuses_are_tolerant_and_unknown_ones_are_none():
+    assert normalise_status("Not started") == "not started"
+    assert normalise_status("in-progress") == "in progress"
+    assert normalise_status("IN_PROGRESS") == "in progress"
+    assert normalise_status("Completed") == "complete"
+    assert normalise_status("finished") is None
+    assert normalise_status(True) is None
+
+
+def test_recommendation_references_in_every_accepted_form():
+    for written in ("R1", "r1", "1", 1, "Recommendation 1", " R1 "):
+        assert normalise_ref(written) == "R1"
+    assert normalise_ref("training") is None
+    assert normalise_ref(None) is None
+
+
+def test_recommendation_heading_syntax(tmp_path):
+    recs = """\
+        # 5. Recommendations for action
+
+        ## Case review recommendations
+
+        ### R1. First
+        One.
+
+        ### r2: Second
+        Two.
+
+        ### R3 - Third
+        Three.
+
+        ### Recommendation 4 Fourth
+        Four.
+
+        ### Training for everyone
+        Five.
+
+        ### R3. Again
+        Six.
+
+        ## Another part
+
+        ### R9. Not a recommendation: outside the case review recommendations
+    """
+    case = load_case(make_case(tmp_path, recs=recs, actions=None))
+    page = case.section("recommendations")
+    found, problems = parse_recommendations(page, case)
+    assert [(r.ref, r.title, r.text) for r in found] == [
+        ("R1", "First", "One."),
+        ("R2", "Second", "Two."),
+        ("R3", "Third", "Three."),
+        ("R4", "Fourth", "Four."),
+    ]
+    # lines: front matter is 3 lines, so '### R1' (line 5 of the body) is line 8
+    assert found[0].line == 8
+    assert {(f.code, f.line) for f in problems} == {("REC001", 20), ("REC002", 23)}
+    assert (
+        "### R5. Training for everyone" in next(f for f in problems if f.code == "REC001").message
+    )
+
+
+# --- checks --------------------------------------------------------------------------------
+
+
+def test_a_good_plan_has_no_findings(tmp_path):
+    case = load_case(make_case(tmp_path))
+    assert ours(case) == []
+
+
+def test_each_action_check_names_file_and_line(tmp_path):
+    actions = """\
+        - ref: A1
+          recommendations: [R1]
+          action: Audit 20 referrals
+          agency: Adult Social Care
+          lead: TBC
+          timescale: ASAP
+          monitoring: ""
+          status: in progress
+        - ref: A1
+          recommendations: R2, R9
+          action: Re-circulate the self-neglect policy to all staff
+          lead: Jo Bloggs
+          timescale: 31/03/2025
+          monitoring: SAB subgroup
+          status: finished
+          owner: Jo
+        - ref: A3
+          recommendations: ""
+          action: Train 40 staff in MCA assessments
+          agency: NHS Trust
+          lead: Sam Patel
+          timescale: 2025-01-31
+          monitoring: Training records
+          status: complete
+          immediate: yes
+        - ref: A4
+          recommendations: [training]
+          action: Write a triage standard
+          agency: NHS Trust
+          lead: Sam Patel
+          timescale: 31/02/2026
+          monitoring: Board report
+          status: Not started
+          immediate: yes
+    """
+    case = load_case(make_case(tmp_path, actions=actions))
+    got = codes_at(case)
+    f = "data/actions.yml"
+    expected = {
+        ("ACT004", f, 5),  # lead: TBC
+        ("ACT005", f, 6),  # ASAP
+        ("ACT007", f, 7),  # monitoring empty
+        ("ACT002", f, 9),  # A1 again
+        ("ACT003", f, 9),  # no agency (reported at the action)
+        ("ACT008", f, 10),  # R9 does not exist
+        ("ACT010", f, 11),  # only re-circulates
+        ("ACT011", f, 13),  # 31/03/2025 read day-first
+        ("ACT006", f, 13),  # due before completion (2025-09-30), not complete
+        ("ACT009", f, 15),  # finished
+        ("ACT014", f, 16),  # owner
+        ("ACT008", f, 18),  # recommendations empty
+        ("ACT012", f, 17),  # complete without evidence
+        ("ACT008", f, 27),  # 'training' is not a reference
+        ("ACT005", f, 31),  # 31/02/2026 is not a real date
+        ("ACT013", f, 34),  # immediate but not started
+    }
+    assert expected <= got, sorted(expected - got)
+    # A3 is complete: a past timescale is not stale
+    assert ("ACT006", f, 22) not in got
+    messages = {(x.code, x.line): x.message for x in ours(case)}
+    assert "Did you mean `lead:`" in messages[("ACT014", 16)]
+    assert "R9" in messages[("ACT008", 10)] and "R1, R2" in messages[("ACT008", 10)]
+    assert "31 March 2025" in messages[("ACT011", 13)]
+    assert "not started, in progress, complete" in messages[("ACT009", 15)]
+
+
+def test_recommendation_checks(tmp_path):
+    recs = """\
+        # 5. Recommendations for action
+
+        ## Case review recommendations
+
+        ### R1. Remind staff of the self-neglect policy
+        Reiterate the policy at team meetings.
+
+        ### R2. Audit capacity recording
+        Audit 10 records a quarter.
+
+        ### R3
+    """
+    actions = """\
+        - ref: A1
+          recommendations: [R1]
+          action: Audit 20 referrals for triage within one day
+          agency: ASC
+          lead: Priya Shah
+          timescale: 2026-03-31
+          monitoring: SAB subgroup
+          status: not started
+    """
+    case = load_case(make_case(tmp_path, recs=recs, actions=actions))
+    f = "docs/05-recommendations.md"
+    assert codes_at(case) == {
+        ("REC004", f, 8),  # R1 only reminds/reiterates
+        ("REC003", f, 11),  # R2 has no action
+        ("REC003", f, 14),  # R3 has no action
+        ("REC005", f, 14),  # R3 is empty
+    }
+
+
+def test_recommendations_written_as_a_list_are_not_silently_ignored(tmp_path):
+    recs = """\
+        # 5. Recommendations for action
+
+        ## Case review recommendations
+
+        1. Triage referrals within a day.
+        2. Record capacity assessments.
+    """
+    case = load_case(make_case(tmp_path, recs=recs))
+    got = codes_at(case)
+    assert ("REC006", "docs/05-recommendations.md", 4) in got
+    # and the actions then serve nothing that exists
+    assert ("ACT008", "data/actions.yml", 2) in got
+
+
+def test_not_applicable_recommendations_need_no_numbering(tmp_path):
+    recs = """\
+        # 5. Recommendations for action
+
+        ## Case review recommendations
+
+        Not applicable because the agency had a single contact, which was appropriate.
+    """
+    case = load_case(make_case(tmp_path, recs=recs, actions="[]\n"))
+    assert not any(f.code == "REC006" for f in ours(case))
+
+
+def test_empty_and_missing_action_plan(tmp_path):
+    case = load_case(make_case(tmp_path / "empty", actions=""))
+    assert ("ACT015", "data/actions.yml", 1) in codes_at(case)
+    assert {f.code for f in ours(case)} == {"ACT015", "REC003"}
+    case = load_case(make_case(tmp_path / "missing", actions=None))
+    assert ("ACT015", "data/actions.yml", None) in codes_at(case)
+
+
+def test_bad_shapes_are_findings_not_tracebacks(tmp_path):
+    case = load_case(make_case(tmp_path / "map", actions="ref: A1\naction: x\n"))
+    assert ("ACT001", "data/actions.yml", 1) in codes_at(case)
+    case = load_case(make_case(tmp_path / "item", actions=GOOD_ACTION + "- just text\n"))
+    assert any(f.code == "ACT001" and f.line == 18 for f in ours(case))
+    with pytest.raises(CaseError) as e:
+        load_case(make_case(tmp_path / "dupkey", actions="- ref: A1\n  ref: A2\n"))
+    assert "data/actions.yml:2" in str(e.value)
+
+
+def test_stale_timescale_uses_the_imr_completion_date(tmp_path):
+    actions = GOOD_ACTION.replace("timescale: 2026-03-31", "timescale: 2026-01-15")
+    case = load_case(make_case(tmp_path / "a", actions=actions, completion_date="2026-02-01"))
+    assert ("ACT006", "data/actions.yml", 6) in codes_at(case)
+    case = load_case(make_case(tmp_path / "b", actions=actions, completion_date="2026-01-01"))
+    assert not any(f.code == "ACT006" for f in ours(case))
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+SHARED = textwrap.dedent("""\
+    - ref: A1
+      recommendations: [R1]
+      action: Audit 20 referrals <script>alert(1)</script>
+      agency: Adult Social Care
+      lead: Priya Shah
+      timescale: 31/03/2026
+      monitoring: SAB subgroup
+      status: in progress
+    - ref: A2
+      recommendations: [R2, R1]
+      action: Add a capacity field and audit 10 records
+      agency: NHS Trust
+      lead: Tom Reed
+      timescale: 2026-01-31
+      monitoring: Board
+      status: complete
+      evidence: Audit report, May 2026
+      immediate: yes
+    - ref: A3
+      recommendations: [R7]
+      action: Train 40 staff
+      agency: Police
+      lead: DS Jones
+      timescale: 2026-02-28
+      monitoring: Training records
+      status: not started
+""")
+
+
+def test_action_plan_is_grouped_by_recommendation_with_links(tmp_path):
+    case = load_case(make_case(tmp_path, actions=SHARED))
+    out = actions_block(case, today=dt.date(2026, 3, 1))
+    # groups in the recommendations' order, then actions linked to no recommendation
+    groups = re.findall(r'<tbody class="imr-plan-group" id="([^"]+)"', out)
+    assert groups == ["plan-R1", "plan-R2", "plan-unlinked"]
+    r1 = out[out.index('id="plan-R1"') : out.index('id="plan-R2"')]
+    assert 'id="action-A1"' in r1 and 'id="action-A2"' in r1
+    r2 = out[out.index('id="plan-R2"') : out.index('id="plan-unlinked"')]
+    assert 'href="#action-A2"' in r2 and "shown under R1" in r2 and 'id="action-A2"' not in r2
+    assert 'id="action-A3"' in out[out.index('id="plan-unlinked"') :]
+    # each id once
+    assert out.count('id="action-A2"') == 1
+    # links to the recommendations page
+    assert 'href="05-recommendations.html#rec-R1"' in out
+    # data is escaped
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    # dates shown as dates; immediate actions labelled
+    assert "31 March 2026" in out and "Immediate action already taken" in out
+    # summary: by agency, by status, the next due not complete (A2 is complete)
+    assert re.search(r"<td>In progress</td><td>1</td>", out)
+    assert re.search(r"<td>Complete</td><td>1</td>", out)
+    nxt = out[out.index("Next due") : out.index("</table>", out.index("Next due"))]
+    assert re.findall(r'href="#action-(A\d)"', nxt) == ["A3", "A1"]
+    assert nxt.count("(overdue)") == 1  # A3 was due on 28 February
+
+
+def test_recommendations_page_gets_anchors_and_links_back(tmp_path):
+    import markdown
+
+    case = load_case(make_case(tmp_path, actions=SHARED))
+    page = case.section("recommendations")
+    body = markdown.markdown(
+        page.body, extensions=["toc"], extension_configs={"toc": {"permalink": True}}
+    )
+    out = link_recommendations(body, case)
+    assert 'id="rec-R1"' in out and 'id="rec-R2"' in out
+    # the heading keeps the id its table of contents uses
+    assert 'id="r1-self-neglect-referrals-are-triaged-within-one-working-day"' in out
+    after_r1 = out[out.index('id="rec-R1"') : out.index('id="rec-R2"')]
+    assert re.findall(r'href="07-action-plan.html#action-(A\d)"', after_r1) == ["A1", "A2"]
+    assert 'href="07-action-plan.html#plan-R1"' in after_r1
+
+
+def test_links_follow_directory_urls(tmp_path):
+    case = load_case(make_case(tmp_path, actions=SHARED, directory_urls=True))
+    assert 'href="../05-recommendations/#rec-R1"' in actions_block(case)
+    assert page_url("sub/07-plan.md", False) == "sub/07-plan.html"
+    assert page_url("index.md", True) == ""
+    assert relative_href("a/x.html", "b/y.html", "rec-R1") == "../b/y.html#rec-R1"
+    assert relative_href("x.html", "x.html", "rec-R1") == "#rec-R1"
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def _plan_as_written(case) -> list[dict]:
+    out = []
+    for a in case.data["actions"].actions:
+        out.append(
+            {
+                "Ref": a.ref,
+                "Recommendation(s)": ", ".join(a.recommendation_refs),
+                "Action": a.text("action"),
+                "Agency to implement": a.text("agency"),
+                "Named person responsible": a.text("lead"),
+                "Timescale": a.timescale.iso or a.timescale.text,
+                "How it will be monitored": a.text("monitoring"),
+                "Status": a.status,
+                "Evidence of completion": a.text("evidence"),
+            }
+        )
+    return out
+
+
+def test_export_csv_round_trip(tmp_path):
+    actions = SHARED + "  priority: high\n"  # a field the tool does not know is kept
+    case = load_case(make_case(tmp_path / "c", actions=actions))
+    out = tmp_path / "plan.csv"
+    assert export_actions(case, out) == 3
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    want = _plan_as_written(case)
+    assert [{k: r[k] for k in want[0]} for r in rows] == [
+        {k: (v or "") for k, v in w.items()} for w in want
+    ]
+    assert rows[2]["priority"] == "high"
+    assert rows[1]["Immediate action already taken"] == "Yes"
+    assert rows[0]["Timescale"] == "2026-03-31"
+
+
+def test_export_xlsx_round_trip(tmp_path):
+    from openpyxl import load_workbook
+
+    actions = SHARED.replace("Train 40 staff", '=HYPERLINK("http://x")')
+    case = load_case(make_case(tmp_path / "c", actions=actions))
+    out = tmp_path / "plan.xlsx"
+    assert export_actions(case, out) == 3
+    wb = load_workbook(out)
+    ws = wb["Action plan"]
+    header = [c.value for c in ws[1]]
+    rows = [dict(zip(header, [c.value for c in r], strict=True)) for r in ws.iter_rows(min_row=2)]
+    want = _plan_as_written(case)
+    for r, w in zip(rows, want, strict=True):
+        got = {k: r[k] for k in w}
+        got["Timescale"] = got["Timescale"].date().isoformat()
+        assert got == {k: (v if v != "" else None) for k, v in w.items()}
+    assert ws.cell(row=4, column=3).data_type == "s"  # text, never a formula
+    recs = [[c.value for c in r] for r in wb["Recommendations"].iter_rows(min_row=2)]
+    assert [r[0] for r in recs] == ["R1", "R2"] and recs[0][3] == "A1, A2"
+
+
+def test_export_refuses_unknown_format(tmp_path):
+    case = load_case(make_case(tmp_path / "c"))
+    with pytest.raises(ExportError, match=r"\.csv or \.xlsx"):
+        export_actions(case, tmp_path / "plan.ods")
+    assert not (tmp_path / "plan.ods").exists()
+
+
+# --- fix-dates ---------------------------------------------------------------------------
+
+
+def test_fix_dates_edits_only_the_dates(tmp_path):
+    text = (
+        "\ufeff# Action plan: keep this comment\r\n"
+        "- ref: A1\r\n"
+        "  recommendations: [R1]\r\n"
+        "  timescale: 31/03/2026    # end of year\r\n"
+        "  status: in progress\r\n"
+        "- {ref: A2, timescale: '1.4.26', status: complete}\r\n"
+        "- ref: A3\r\n"
+        "  timescale: ASAP\r\n"
+        "- ref: A4\r\n"
+        "  timescale: 2026-05-01\r\n"
+        "- ref: A5\r\n"
+        '  timescale: "31-Dec-26"\r\n'
+        "  action: Review 31/03/2026 audit\r\n"
+    )
+    path = tmp_path / "actions.yml"
+    path.write_bytes(text.encode("utf-8"))
+    before = path.read_bytes()
+
+    fixes = fix_dates(path, dry_run=True)
+    assert [(x.ref, x.line, x.iso) for x in fixes] == [
+        ("A1", 4, "2026-03-31"),
+        ("A2", 6, "2026-04-01"),
+        ("A5", 12, "2026-12-31"),
+    ]
+    assert path.read_bytes() == before
+
+    fix_dates(path)
+    expected = (
+        text.replace("31/03/2026    #", "2026-03-31    #")
+        .replace("'1.4.26'", "'2026-04-01'")
+        .replace('"31-Dec-26"', '"2026-12-31"')
+    )
+    assert path.read_bytes() == expected.encode("utf-8")
+    assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
+    assert fix_dates(path) == []  # nothing left to do
+
+
+def test_fix_dates_keeps_a_broken_file_untouched(tmp_path):
+    from imr_site.yamlio import YAMLProblem
+
+    path = tmp_path / "actions.yml"
+    path.write_text("- ref: A1\n  timescale: 31/03/2026\n   status: [\n", encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(YAMLProblem):
+        fix_dates(path)
+    assert path.read_bytes() == before
