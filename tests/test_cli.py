@@ -115,3 +115,34 @@ def test_new_refuses_a_folder_with_files(tmp_path, capsys):
     (tmp_path / "x" / "notes.txt").write_text("mine")
     assert main(["new", str(tmp_path / "x")]) == 2
     assert (tmp_path / "x" / "notes.txt").read_text() == "mine"
+
+
+def test_serve_previews_the_case(case_dir):
+    """`imr serve` starts a live preview on localhost; the PDF is off while serving."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "imr_site.cli", "serve", str(case_dir), "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.3)
+        assert body is not None, "imr serve did not answer"
+        assert "imr-banner" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -164,3 +164,33 @@ def test_findings_are_logged_as_warnings_with_file_and_line(case_dir):
     _, warnings = build_site(case_dir, pdf=False)
     rel = path.relative_to(case_dir).as_posix()
     assert any(w.startswith(f"{rel}:") and "HDG002" in w and "Sharing the learning" in w for w in warnings)
+
+
+def test_a_case_can_use_its_own_template_spec(case_dir):
+    """A board with its own template points mkdocs.yml at its own spec: no code changes."""
+    from imr_site.spec import DEFAULT_SPEC
+
+    spec_text = DEFAULT_SPEC.read_text(encoding="utf-8")
+    spec_text = spec_text.replace("      - title: Staff interviewed\n", "      - title: Family views\n")
+    (case_dir / "board-spec.yml").write_text(spec_text, encoding="utf-8")
+    cfg = case_dir / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    m = re.search(r"^\s*- imr:\n(\s+)\S", text, flags=re.MULTILINE)
+    cfg.write_text(text[: m.end(1)] + "spec: board-spec.yml\n" + m.group(1) + text[m.end(1) :])
+    found = findings_for(case_dir)
+    assert codes(found) == ["HDG002"]
+    assert "Family views" in found[0].message
+
+
+def test_a_broken_spec_is_reported_with_its_line(case_dir):
+    from imr_site.findings import CaseError
+
+    (case_dir / "board-spec.yml").write_text("sections:\n  - title: No id here\n", encoding="utf-8")
+    cfg = case_dir / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    m = re.search(r"^\s*- imr:\n(\s+)\S", text, flags=re.MULTILINE)
+    cfg.write_text(text[: m.end(1)] + "spec: board-spec.yml\n" + m.group(1) + text[m.end(1) :])
+    with pytest.raises(CaseError) as e:
+        load_case(case_dir)
+    (f,) = e.value.findings
+    assert f.line == 2 and "id" in f.message
