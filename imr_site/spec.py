@@ -22,6 +22,11 @@ _NUMBERING = re.compile(
 )
 
 
+def strip_numbering(text: str) -> str:
+    """'4. Analysis' -> 'Analysis'; 'Q12 Training' -> 'Training'."""
+    return _NUMBERING.sub("", text.strip(), count=1).strip()
+
+
 def normalise_heading(text: str) -> str:
     """Heading text for comparison: no numbering, case, '&' vs 'and', punctuation or spacing."""
     t = text.strip()
