@@ -73,6 +73,9 @@ class Case:
     pages: list[SectionFile]  # every Markdown file in docs/, in file-name order
     data: dict = field(default_factory=dict)  # name -> parsed data object (see load_data)
     findings: list[Finding] = field(default_factory=list)  # found while reading
+    # section id -> the page's URL in the built site, set by the MkDocs plugin so that pages can
+    # link to each other (recommendations <-> action plan); computed from docs/ when unset
+    urls: dict[str, str] = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         try:

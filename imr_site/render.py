@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import render_actions
 from .spec import FieldSpec
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -109,18 +110,24 @@ def abbreviations_block(case) -> str:
     )
 
 
-def actions_block(case) -> str:
-    plan = case.data.get("actions")
-    columns = [c for c in case.spec.action_columns if c.key not in ("evidence",)]
-    return render_template("actions.html", actions=plan.actions if plan else [], columns=columns)
-
-
 # generated: name in the spec -> function(case) -> HTML. Feature modules replace their entry.
 GENERATORS: dict[str, Callable] = {
     "chronology": chronology_block,
     "abbreviations": abbreviations_block,
-    "actions": actions_block,
+    "actions": render_actions.actions_block,
 }
+
+# section id -> function(case, html) -> html: changes to a section's rendered page that depend on
+# other parts of the report (the recommendations link to their actions in the action plan).
+FINISHERS: dict[str, Callable] = {
+    "recommendations": render_actions.link_recommendations,
+}
+
+
+def finish_section(case, section_id: str, html: str) -> str:
+    """A section's page HTML after the changes that link it to other parts of the report."""
+    finisher = FINISHERS.get(section_id)
+    return finisher(html, case) if finisher else html
 
 
 def section_blocks(case, section_id: str) -> dict[str, str]:

@@ -97,14 +97,15 @@ class Links:
 
     @classmethod
     def for_case(cls, case, use_directory_urls: bool | None = None) -> Links:
-        if use_directory_urls is None:
-            use_directory_urls = _use_directory_urls(case)
-        plan = case.section(PLAN_SECTION)
-        recs = case.section(REC_SECTION)
-        return cls(
-            page_url(plan.src_uri, use_directory_urls) if plan else None,
-            page_url(recs.src_uri, use_directory_urls) if recs else None,
-        )
+        """From the URLs the MkDocs plugin recorded (``case.urls``), else from docs/ file names."""
+        urls = dict(getattr(case, "urls", None) or {})
+        for sid in (PLAN_SECTION, REC_SECTION):
+            page = case.section(sid)
+            if sid not in urls and page is not None:
+                if use_directory_urls is None:
+                    use_directory_urls = _use_directory_urls(case)
+                urls[sid] = page_url(page.src_uri, use_directory_urls)
+        return cls(urls.get(PLAN_SECTION), urls.get(REC_SECTION))
 
     def to_rec(self, ref: str) -> str | None:
         if self.recs_url is None or self.plan_url is None:
@@ -124,20 +125,15 @@ class Links:
 
 def _use_directory_urls(case) -> bool:
     """MkDocs' setting, read from mkdocs.yml when the caller does not know it (default: True)."""
-    opt = case.config.options.get("use_directory_urls")
-    if isinstance(opt, bool):
-        return opt
-    if case.config_file is not None:
-        from .case import read_mkdocs_yml
+    if case.config_file is None:
+        return True
+    from .case import read_mkdocs_yml
 
-        try:
-            raw, _ = read_mkdocs_yml(case.config_file)
-        except (
-            Exception
-        ):  # a broken mkdocs.yml is reported elsewhere; links then assume the default
-            return True
-        return bool(raw.get("use_directory_urls", True))
-    return True
+    try:
+        raw, _ = read_mkdocs_yml(case.config_file)
+    except Exception:  # a broken mkdocs.yml is reported elsewhere; links assume the default
+        return True
+    return bool(raw.get("use_directory_urls", True))
 
 
 @dataclass

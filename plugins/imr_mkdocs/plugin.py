@@ -106,6 +106,11 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
         self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
+        # where each section's page will be, so generated blocks can link between pages
+        for uri, sid in self._pages.items():
+            file = files.get_file_from_path(uri)
+            if file is not None and sid not in self.case.urls:
+                self.case.urls[sid] = file.url
         return files
 
     # --- pages ------------------------------------------------------------------------------
@@ -147,6 +152,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             holder = self._placeholder(name)
             html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
         if sid:
+            html = render.finish_section(self.case, sid, html)
             self._print_html[sid] = html
             self._page_urls[sid] = page.file.dest_uri
         return render.banner(self.case, self.status) + html
