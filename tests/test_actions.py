@@ -550,3 +550,89 @@ def test_fix_dates_keeps_a_broken_file_untouched(tmp_path):
     with pytest.raises(YAMLProblem):
         fix_dates(path)
     assert path.read_bytes() == before
+
+
+# --- a real MkDocs build -------------------------------------------------------------------
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+@pytest.mark.expect_warnings  # the small case lacks most sections: structure findings
+@pytest.mark.parametrize("directory_urls", [False, True])
+def test_mkdocs_build_links_both_ways(tmp_path, directory_urls):
+    from conftest import build_site
+
+    case_dir = make_case(tmp_path / "case", actions=SHARED, directory_urls=directory_urls)
+    (case_dir / "docs" / "index.md").write_text("# Test IMR\n", encoding="utf-8")
+    plugin, warnings = build_site(case_dir, pdf=False)
+    # the plan serves R1 and R2; A3 names R7, which does not exist: that is its only finding here
+    ours = [w for w in warnings if re.search(r"\b(ACT|REC)\d{3}\b", w)]
+    assert len(ours) == 1 and "ACT008" in ours[0] and "R7" in ours[0]
+
+    site = case_dir / "site"
+    if directory_urls:
+        plan_file, recs_file = "07-action-plan/index.html", "05-recommendations/index.html"
+        to_recs, to_plan = "../05-recommendations/", "../07-action-plan/"
+    else:
+        plan_file, recs_file = "07-action-plan.html", "05-recommendations.html"
+        to_recs, to_plan = "05-recommendations.html", "07-action-plan.html"
+    plan = (site / plan_file).read_text(encoding="utf-8")
+    recs = (site / recs_file).read_text(encoding="utf-8")
+    # the block replaced its marker, once
+    assert plan.count('class="imr-actions-table"') == 1 and "imr:actions" not in plan
+    # every link from the plan to a recommendation lands on an id that exists, and back
+    to_rec = re.findall(rf'href="{re.escape(to_recs)}#([^"]+)"', plan)
+    to_act = re.findall(rf'href="{re.escape(to_plan)}#([^"]+)"', recs)
+    assert set(to_rec) == {"rec-R1", "rec-R2"}
+    assert set(to_act) == {"action-A1", "action-A2", "plan-R1", "plan-R2"}
+    assert set(to_rec) <= _ids(recs) and set(to_act) <= _ids(plan)
+    assert plugin.case.urls["action_plan"] == ("07-action-plan/" if directory_urls else plan_file)
+
+
+@pytest.mark.expect_warnings
+def test_pdf_links_between_recommendations_and_actions(tmp_path):
+    """In the PDF the cross-page links become links inside the document, to the right pages."""
+    import subprocess
+    import xml.etree.ElementTree as ET
+
+    from conftest import build_site
+
+    case_dir = make_case(tmp_path / "case", actions=SHARED)
+    (case_dir / "docs" / "index.md").write_text("# Test IMR\n", encoding="utf-8")
+    plugin, _ = build_site(case_dir, pdf=True)
+    pdf = plugin.pdf_path
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    plan_page = next(i for i, p in enumerate(pages) if "Action plan, by recommendation" in p)
+    recs_page = next(i for i, p in enumerate(pages) if "in the action plan" in p)
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    root = ET.fromstring(xml)
+    links = []  # (page the link is on, page it goes to, text)
+    for page in root.iter("page"):
+        for a in page.iter("a"):
+            target = a.get("href", "")
+            m = re.search(r"#(\d+)", target) if not target.startswith("http") else None
+            if m:
+                links.append(
+                    (int(page.get("number")) - 1, int(m.group(1)) - 1, "".join(a.itertext()))
+                )
+    assert any(src == recs_page and dst == plan_page and "A1" in t for src, dst, t in links)
+    assert any(src == plan_page and dst == recs_page and "R1" in t for src, dst, t in links)
+    # the action plan page is landscape
+    info = subprocess.run(
+        ["pdfinfo", "-f", str(plan_page + 1), "-l", str(plan_page + 1), str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    w, h = map(float, re.search(r"size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert w > h
