@@ -636,3 +636,8 @@ def test_pdf_links_between_recommendations_and_actions(tmp_path):
     ).stdout
     w, h = map(float, re.search(r"size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert w > h
+
+
+def test_empty_list_is_reported_where_the_list_is(tmp_path):
+    case = load_case(make_case(tmp_path, actions="# comments only\n# more\n[]\n"))
+    assert ("ACT015", "data/actions.yml", 3) in codes_at(case)

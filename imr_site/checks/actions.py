@@ -306,7 +306,7 @@ def _check_plan(
                 finding(
                     R_EMPTY_PLAN.code,
                     rel,
-                    1,
+                    plan.line,
                     f"{rel} has no actions in it. Add one entry per action, each "
                     "starting with '- ref: A1'.",
                 )
