@@ -135,7 +135,9 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
     p = Path(path) if path else DEFAULT_SPEC
     display = str(p)
     if not p.is_file():
-        raise SpecError(display, None, "the template spec file does not exist; check `spec:` in mkdocs.yml")
+        raise SpecError(
+            display, None, "the template spec file does not exist; check `spec:` in mkdocs.yml"
+        )
     try:
         raw = load_yaml(p)
     except YAMLProblem as e:
@@ -200,7 +202,9 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
 
     def columns(block):
         return tuple(
-            ColumnSpec(key=c["key"], label=c.get("label", c["key"]), mandatory=bool(c.get("mandatory")))
+            ColumnSpec(
+                key=c["key"], label=c.get("label", c["key"]), mandatory=bool(c.get("mandatory"))
+            )
             for c in (block or {}).get("columns") or []
         )
 

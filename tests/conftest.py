@@ -96,7 +96,10 @@ def built_example(tmp_path_factory) -> BuiltExample:
     plugin, warnings = build_site(case_dir)
     assert plugin.pdf_path and plugin.pdf_path.is_file(), "the example case did not produce a PDF"
     text = subprocess.run(
-        ["pdftotext", "-layout", str(plugin.pdf_path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-layout", str(plugin.pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return BuiltExample(case_dir, case_dir / "site", plugin.pdf_path, text, warnings)
 

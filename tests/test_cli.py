@@ -34,13 +34,19 @@ def test_check_clean_case_text_and_json(case_dir, capsys):
 
 def test_check_json_shape_and_exit_1_on_errors(case_dir, capsys):
     path = section_file(case_dir, "factual_summary")
-    path.write_text(path.read_text(encoding="utf-8") + "\n[Write here: summary]\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n[Write here: summary]\n", encoding="utf-8"
+    )
     assert main(["check", str(case_dir), "--format", "json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"findings", "summary"}
     (f,) = out["findings"]
     assert set(f) == {"code", "severity", "file", "line", "message"}
-    assert (f["code"], f["severity"], f["file"]) == ("HDG005", "error", path.relative_to(case_dir).as_posix())
+    assert (f["code"], f["severity"], f["file"]) == (
+        "HDG005",
+        "error",
+        path.relative_to(case_dir).as_posix(),
+    )
     assert out["summary"]["error"] == 1
 
 
@@ -62,7 +68,7 @@ def test_malformed_front_matter(case_dir):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("---\n", "---\ntitle: [unclosed\n", 1), encoding="utf-8")
     rel = path.relative_to(case_dir).as_posix()
-    unusable(run_imr("check", str(case_dir)), f"{rel}:2", "front matter")
+    unusable(run_imr("check", str(case_dir)), f"{rel}:3", "began on line 2", "front matter")
 
 
 def test_front_matter_never_closed(case_dir):
@@ -90,7 +96,9 @@ def test_data_file_inside_docs_is_refused(case_dir):
 
 
 def test_unknown_section_id_is_an_error_not_silence(case_dir, capsys):
-    (case_dir / "docs" / "zz.md").write_text("---\nsection: learnin\n---\n# X\n\nY.\n", encoding="utf-8")
+    (case_dir / "docs" / "zz.md").write_text(
+        "---\nsection: learnin\n---\n# X\n\nY.\n", encoding="utf-8"
+    )
     assert main(["check", str(case_dir)]) == 1
     out = capsys.readouterr().out
     assert "docs/zz.md:2" in out and "SEC003" in out
@@ -127,8 +135,18 @@ def test_serve_previews_the_case(case_dir):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "imr_site.cli", "serve", str(case_dir), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "imr_site.cli",
+            "serve",
+            str(case_dir),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60

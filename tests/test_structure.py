@@ -39,7 +39,9 @@ def test_missing_required_heading_names_file_and_line(case_dir):
     path = section_file(case_dir, "analysis")
     text = path.read_text(encoding="utf-8")
     heading = re.search(r"^## .*Mental Capacity Act.*$", text, flags=re.MULTILINE).group(0)
-    next_heading = re.search(r"^## .*Involvement of senior managers.*$", text, flags=re.MULTILINE).group(0)
+    next_heading = re.search(
+        r"^## .*Involvement of senior managers.*$", text, flags=re.MULTILINE
+    ).group(0)
     path.write_text(text.replace(heading, "## Something else entirely"), encoding="utf-8")
     found = [f for f in findings_for(case_dir) if f.code == "HDG002"]
     assert len(found) == 1
@@ -61,7 +63,9 @@ def test_heading_matches_without_numbering_and_in_any_case(case_dir):
 def test_empty_heading_is_a_finding_at_its_line(case_dir):
     path = section_file(case_dir, "learning")
     text = path.read_text(encoding="utf-8")
-    m = re.search(r"^(## .*Good practice.*)\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
+    m = re.search(
+        r"^(## [^\n]*Good practice[^\n]*)\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL
+    )
     path.write_text(text.replace(m.group(0), m.group(1) + "\n\n"), encoding="utf-8")
     found = [f for f in findings_for(case_dir) if f.code == "HDG003"]
     assert [(f.file, f.line) for f in found] == [
@@ -72,8 +76,12 @@ def test_empty_heading_is_a_finding_at_its_line(case_dir):
 def test_not_applicable_needs_a_reason(case_dir):
     path = section_file(case_dir, "analysis")
     text = path.read_text(encoding="utf-8")
-    m = re.search(r"^(## .*Training.*)\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL)
-    path.write_text(text.replace(m.group(0), m.group(1) + "\n\nNot applicable.\n\n"), encoding="utf-8")
+    m = re.search(
+        r"^(## [^\n]*Training[^\n]*)\n(.*?)(?=^## )", text, flags=re.MULTILINE | re.DOTALL
+    )
+    path.write_text(
+        text.replace(m.group(0), m.group(1) + "\n\nNot applicable.\n\n"), encoding="utf-8"
+    )
     found = findings_for(case_dir)
     assert codes(found) == ["HDG004"]
     assert found[0].line == line_of(path, m.group(1))
@@ -163,7 +171,9 @@ def test_findings_are_logged_as_warnings_with_file_and_line(case_dir):
     path.write_text(re.sub(r"^## .*Sharing the learning.*$", "## Other", text, flags=re.MULTILINE))
     _, warnings = build_site(case_dir, pdf=False)
     rel = path.relative_to(case_dir).as_posix()
-    assert any(w.startswith(f"{rel}:") and "HDG002" in w and "Sharing the learning" in w for w in warnings)
+    assert any(
+        w.startswith(f"{rel}:") and "HDG002" in w and "Sharing the learning" in w for w in warnings
+    )
 
 
 def test_a_case_can_use_its_own_template_spec(case_dir):
@@ -171,7 +181,9 @@ def test_a_case_can_use_its_own_template_spec(case_dir):
     from imr_site.spec import DEFAULT_SPEC
 
     spec_text = DEFAULT_SPEC.read_text(encoding="utf-8")
-    spec_text = spec_text.replace("      - title: Staff interviewed\n", "      - title: Family views\n")
+    spec_text = spec_text.replace(
+        "      - title: Staff interviewed\n", "      - title: Family views\n"
+    )
     (case_dir / "board-spec.yml").write_text(spec_text, encoding="utf-8")
     cfg = case_dir / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
@@ -194,3 +206,25 @@ def test_a_broken_spec_is_reported_with_its_line(case_dir):
         load_case(case_dir)
     (f,) = e.value.findings
     assert f.line == 2 and "id" in f.message
+
+
+def test_placeholder_wrapped_over_lines_or_in_a_heading(case_dir):
+    path = section_file(case_dir, "factual_summary")
+    before = len(path.read_text(encoding="utf-8").splitlines())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n[Write here: a brief factual summary,\nwrapped by an editor]\n\n### [Write here: title]\n"
+        )
+    found = findings_for(case_dir)
+    assert [(f.code, f.line) for f in found] == [("HDG005", before + 2), ("HDG005", before + 5)]
+
+
+def test_case_settings_left_unset(case_dir):
+    cfg = case_dir / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(
+        re.sub(r"case_reference: \S+", "case_reference: CHANGE-ME", text), encoding="utf-8"
+    )
+    found = findings_for(case_dir)
+    assert [(f.code, f.file) for f in found] == [("FLD001", "mkdocs.yml")]
+    assert "case_reference" in found[0].message
