@@ -641,3 +641,56 @@ def test_pdf_links_between_recommendations_and_actions(tmp_path):
 def test_empty_list_is_reported_where_the_list_is(tmp_path):
     case = load_case(make_case(tmp_path, actions="# comments only\n# more\n[]\n"))
     assert ("ACT015", "data/actions.yml", 3) in codes_at(case)
+
+
+# --- the example case and the command ------------------------------------------------------
+
+
+def test_example_action_plan_in_site_and_pdf(built_example):
+    case = load_case(built_example.case_dir)
+    recs = [r.ref for r in parse_recommendations(case.section("recommendations"), case)[0]]
+    assert recs and not [f for f in ours(case)]
+    plan_html = built_example.html("action_plan")
+    recs_html = built_example.html("recommendations")
+    groups = re.findall(r'<tbody class="imr-plan-group" id="plan-(R\d+)"', plan_html)
+    assert groups == recs
+    for a in case.data["actions"].actions:
+        assert plan_html.count(f'id="{"action-" + a.ref}"') == 1
+        for r in a.recommendation_refs:
+            after = recs_html[recs_html.index(f'id="rec-{r}"') :]
+            after = after[: after.index("</p>")]
+            assert f'#action-{a.ref}"' in after, (a.ref, r)
+    # in the PDF: the plan is on landscape pages, grouped, with the summary
+    page = next(p for p in built_example.pages if "Action plan, by recommendation" in p)
+    assert "Actions by agency" in page and "Next due" in page
+    assert "R1." in page
+
+
+def test_cli_export_and_fix_dates(tmp_path, capsys):
+    from conftest import copy_example
+
+    from imr_site.cli import main
+
+    case_dir = copy_example(tmp_path / "case")
+    n = len(load_case(case_dir).data["actions"].actions)
+    assert main(["actions", "export", str(tmp_path / "plan.csv"), "--case", str(case_dir)]) == 0
+    assert f"Wrote {n} actions" in capsys.readouterr().out
+    with (tmp_path / "plan.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.DictReader(f))) == n
+    assert main(["actions", "export", str(tmp_path / "plan.xlsx"), "--case", str(case_dir)]) == 0
+    assert main(["actions", "export", str(tmp_path / "plan.pdf"), "--case", str(case_dir)]) == 2
+    assert ".csv or .xlsx" in capsys.readouterr().err
+
+    actions = case_dir / "data" / "actions.yml"
+    text = actions.read_text(encoding="utf-8")
+    iso = re.search(r"timescale: (\d{4})-(\d{2})-(\d{2})", text)
+    uk = f"{iso.group(3)}/{iso.group(2)}/{iso.group(1)}"
+    actions.write_text(text.replace(iso.group(0), f"timescale: {uk}", 1), encoding="utf-8")
+    assert main(["actions", "fix-dates", "--case", str(case_dir), "--dry-run"]) == 0
+    assert "would be rewritten" in capsys.readouterr().out
+    assert actions.read_text(encoding="utf-8") != text
+    assert main(["actions", "fix-dates", "--case", str(case_dir)]) == 0
+    assert actions.read_text(encoding="utf-8") == text
+    actions.write_text("- ref: A1\n  timescale: [\n", encoding="utf-8")
+    assert main(["actions", "fix-dates", "--case", str(case_dir)]) == 2
+    assert "Nothing was changed" in capsys.readouterr().err
