@@ -123,10 +123,9 @@ def _write_xlsx(f, case, plan: ActionPlan, header, body, recs: list[Recommendati
     ws = wb.active
     ws.title = "Action plan"
     ws.append(header)
-    for r in body:
-        ws.append([None] * len(r))
+    for row_no, r in enumerate(body, start=2):
         for col, v in enumerate(r, start=1):
-            cell = ws.cell(row=ws.max_row, column=col)
+            cell = ws.cell(row=row_no, column=col)
             cell.value = v
             if isinstance(v, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -139,7 +138,7 @@ def _write_xlsx(f, case, plan: ActionPlan, header, body, recs: list[Recommendati
     for rec in recs:
         served = ", ".join(a.ref for a in plan.serving(rec.ref) if a.ref)
         rs.append([rec.ref, rec.title, rec.text, served])
-        for cell in rs[rs.max_row]:
+        for cell in rs[rs.max_row]:  # a handful of recommendations: max_row is cheap here
             if isinstance(cell.value, str):
                 cell.data_type = "s"
     _tidy(rs, ["Ref", "Recommendation", "Text", "Actions"], Font, Alignment, get_column_letter)
@@ -155,15 +154,15 @@ def _tidy(ws, header, Font, Alignment, get_column_letter) -> None:
     ws.freeze_panes = "A2"
     if ws.max_row > 1:
         ws.auto_filter.ref = ws.dimensions
-    for i, label in enumerate(header, start=1):
-        longest = max(
-            [len(str(label))]
-            + [len(str(c.value)) for c in ws[get_column_letter(i)][1:] if c.value is not None]
-        )
-        ws.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
+    widths = [len(str(label)) for label in header]
+    wrap = Alignment(wrap_text=True, vertical="top")
     for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        for i, cell in enumerate(row):
+            if cell.value is not None:
+                widths[i] = max(widths[i], len(str(cell.value)))
+            cell.alignment = wrap
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = min(max(10, w + 2), 60)
 
 
 def _atomic_write(path: Path, write) -> None:
