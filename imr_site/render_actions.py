@@ -20,8 +20,6 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -30,7 +28,6 @@ from .actions import Action, ActionPlan
 from .recommendations import SECTION_ID as REC_SECTION
 from .recommendations import Recommendation, heading_ref, recommendations_of
 
-TEMPLATES = Path(__file__).parent / "templates"
 PLAN_SECTION = "action_plan"
 NEXT_DUE = 3
 # Columns shown in the table: the spec's, less those shown another way (the group heading shows
@@ -38,23 +35,11 @@ NEXT_DUE = 3
 _NOT_COLUMNS = ("recommendations", "immediate")
 
 
-@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["uk_date"] = uk_date
-    return env
+    # render.py imports this module for its table of generators, so import it when first used
+    from .render import environment
 
-
-def uk_date(value) -> str:
-    if isinstance(value, dt.date):
-        return f"{value.day} {value.strftime('%B %Y')}"
-    return "" if value is None else str(value)
+    return environment()
 
 
 def anchor(prefix: str, ref: str) -> str:
