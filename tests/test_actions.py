@@ -694,3 +694,40 @@ def test_cli_export_and_fix_dates(tmp_path, capsys):
     actions.write_text("- ref: A1\n  timescale: [\n", encoding="utf-8")
     assert main(["actions", "fix-dates", "--case", str(case_dir)]) == 2
     assert "Nothing was changed" in capsys.readouterr().err
+
+
+def test_odd_values_never_raise_and_are_kept(tmp_path):
+    actions = """\
+        - ref: [A1, A2]
+          recommendations: {R1: yes}
+          action: 42
+          agency: true
+          lead: {name: Jo}
+          timescale: {when: soon}
+          monitoring: [board, audit]
+          status: 3
+          immediate: maybe
+          evidence: [one, two]
+        - ref: 7
+          recommendations: 1
+          action: "<b>bold</b> & co"
+          agency: ASC
+          lead: Jo Bloggs
+          timescale: 2026-13-45
+          monitoring: Board
+          status: IN PROGRESS
+        - {}
+    """
+    case = load_case(make_case(tmp_path / "c", actions=actions))
+    found = ours(case)
+    assert {"ACT005", "ACT009", "ACT008"} <= {f.code for f in found}
+    html = actions_block(case)
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
+    export_actions(case, tmp_path / "odd.csv")
+    export_actions(case, tmp_path / "odd.xlsx")
+    with (tmp_path / "odd.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 3
+    assert rows[0]["How it will be monitored"] == "board; audit"
+    assert rows[1]["Recommendation(s)"] == "R1" and rows[1]["Status"] == "in progress"
+    assert rows[1]["Timescale"] == "2026-13-45"  # not a date: kept as written
