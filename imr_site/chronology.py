@@ -12,9 +12,12 @@ the author wrote is always kept, so a date that cannot be read is shown and repo
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
+import gc
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .findings import Finding, finding, rule
@@ -88,11 +91,11 @@ class FuzzyDate:
     def imprecise(self) -> bool:
         return self.uncertain or self.precision != "day"
 
-    @property
+    @cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         if self.day:
             return self.start
@@ -359,13 +362,18 @@ class Entry:
         return max(end, self.when.end)
 
     def sort_key(self) -> tuple:
-        w = self.when
-        return (
-            w.sort_key() if w is not None else (dt.date.max, 3),
-            self.time_of_day or dt.time.max,
-            self.seq,
-            self.index,
-        )
+        # Entries are read once and not changed, so the key is worked out once.
+        key = self.__dict__.get("_sort_key")
+        if key is None:
+            w = self.when
+            key = (
+                w.sort_key() if w is not None else (dt.date.max, 3),
+                self.time_of_day or dt.time.max,
+                self.seq,
+                self.index,
+            )
+            self.__dict__["_sort_key"] = key
+        return key
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -394,9 +402,28 @@ class Chronology:
         return [e for e in self.entries if e.key_episode]
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """Reading or rendering thousands of entries makes no reference cycles, yet Python's cycle
+    collector would walk every object made so far again and again (half the time of reading
+    10,000 entries). Pause it for the bulk work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_chronology(path: Path, rel: str, case=None) -> tuple[Chronology, list[Finding]]:
     if not path.is_file():
         return Chronology([], rel, exists=False), []
+    with gc_paused():
+        return _load(path, rel)
+
+
+def _load(path: Path, rel: str) -> tuple[Chronology, list[Finding]]:
     raw = load_yaml(path, rel)
     findings: list[Finding] = []
     entries: list[Entry] = []

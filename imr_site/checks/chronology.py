@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 
-from ..chronology import FIELDS, Chronology, Entry, key_episode_value
+from ..chronology import FIELDS, Chronology, Entry, gc_paused, key_episode_value
 from ..findings import Finding, finding, rule
 from ..yamlio import plain
 
@@ -105,6 +105,11 @@ def check(case) -> list[Finding]:
     chron: Chronology | None = case.data.get("chronology")
     if chron is None or not chron.entries:
         return []
+    with gc_paused():
+        return _check(case, chron)
+
+
+def _check(case, chron: Chronology) -> list[Finding]:
     rel = chron.rel
     out: list[Finding] = []
     gap_days, option_findings = gap_setting(case)
@@ -190,7 +195,13 @@ def _label(e: Entry) -> str:
 
 
 def _identity(e: Entry) -> tuple:
-    return tuple(sorted((k, repr(plain(v))) for k, v in e.fields.items() if v not in (None, "")))
+    return tuple(
+        sorted(
+            (k, v if isinstance(v, (str, int, float, bool)) else repr(plain(v)))
+            for k, v in e.fields.items()
+            if v not in (None, "")
+        )
+    )
 
 
 def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[Finding]:
