@@ -244,16 +244,16 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, list[ImportNote]]:
 
 def _read_csv(data: bytes, encoding: str | None) -> Table:
     text, notes = _decode(data, encoding)
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        # The sniffer sometimes guesses from a comma inside text; trust it only for the
-        # header line's separator.
-        first = sample.splitlines()[0] if sample else ""
-        if dialect.delimiter not in first:
-            dialect = csv.excel
-    except csv.Error:
-        dialect = csv.excel
+    # Excel writes commas, or semicolons in locales with a decimal comma; quoting is always
+    # Excel's. Only the separator is guessed, from the heading line.
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+
+    class dialect(csv.excel):
+        pass
+
+    dialect.delimiter = delimiter
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows = []
     try:

@@ -191,8 +191,9 @@ def _month_index(d: dt.date, first: dt.date) -> int:
 
 
 def _nice_max(n: int) -> int:
-    for step in (1, 2, 5):
-        for scale in (1, 10, 100, 1000, 10000):
+    # The axis top: 4 ticks of a round step (1, 2 or 5 times a power of ten).
+    for scale in (1, 10, 100, 1000, 10000):
+        for step in (1, 2, 5):
             if n <= step * scale * 4:
                 return step * scale * 4
     return n
@@ -289,7 +290,12 @@ def timeline_svg(
         x1 = x_of_day(review_start) if review_start else left
         x2 = x_of_day(review_end + dt.timedelta(days=1)) if review_end else left + plot_w
         x2 = min(x2, left + plot_w)
-        period = {"x": round(x1, 2), "w": round(max(x2 - x1, 1), 2)}
+        period = {
+            "x": round(x1, 2),
+            "w": round(max(x2 - x1, 1), 2),
+            "text": f"{_short(review_start) if review_start else '…'} to "
+            f"{_short(review_end) if review_end else '…'}",
+        }
     years = []
     for m in range(months):
         d = _add_months(first, m)
@@ -343,6 +349,10 @@ def timeline_svg(
         )
     )
     return Timeline(Markup(svg), len(dated), year_only, undated)
+
+
+def _short(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%b %Y')}"
 
 
 def _add_months(d: dt.date, n: int) -> dt.date:
