@@ -137,3 +137,37 @@ def test_print_hides_the_controls(page):
     page.emulate_media(media="print")
     assert not page.is_visible(".imr-chronology-filters")
     assert page.is_visible(".imr-timeline svg")
+
+
+def test_filter_on_the_built_example_site(browser_context, built_example):
+    """The example case built by MkDocs + Material: the script is linked and works from disk."""
+    page_file = built_example.site_dir / "03-chronology.html"
+    html = page_file.read_text("utf-8")
+    assert "assets/imr/chronology.js" in html and "assets/imr/chronology.css" in html
+    pg = browser_context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.goto(page_file.as_uri())
+    pg.wait_for_selector(".imr-chronology-filters", state="visible")
+    total = int(count(pg))
+    assert total == pg.locator(".imr-chronology-table tbody tr").count() > 10
+    word = "ulcer"
+    pg.fill('[data-filter="text"]', word)
+    pg.wait_for_function(f"document.querySelector('[data-count]').textContent !== '{total}'")
+    shown = pg.locator(".imr-chronology-table tbody tr:not([hidden])")
+    n = shown.count()
+    assert 0 < n < total and int(count(pg)) == n
+    for i in range(n):
+        assert word in shown.nth(i).text_content().lower()
+    hidden = pg.locator(".imr-chronology-table tbody tr[hidden]")
+    for i in range(hidden.count()):
+        assert word not in hidden.nth(i).text_content().lower()
+        assert not hidden.nth(i).is_visible()
+    # The timeline uses the content width, not a thumbnail.
+    box = pg.locator(".imr-timeline svg").bounding_box()
+    assert box["width"] > 400
+    pg.close()
+    assert errors == []
+    assert all(u.startswith(("file://", "data:", "blob:")) for u in requests), requests

@@ -43,7 +43,7 @@ def test_block_escapes_everything_and_marks_key_episodes(tmp_path):
     html = chronology_block(load(tmp_path, ENTRIES))
     assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
     assert "<b>GP</b>" not in html and "&lt;b&gt;GP&lt;/b&gt; &amp; &#34;partners&#34;" in html
-    assert html.count('class="imr-key"') == 1
+    assert html.count('class="imr-key-episode"') == 1
     assert "Key episode</strong>" in html
     assert "Two lines\nof text" in html
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
