@@ -317,7 +317,7 @@ def timeline_svg(
     for group in order:
         n = counts.get(group, 0) if group != "Other" else sum(counts[t] for t in other)
         label = f"{group} ({n})"
-        w = 22 + 7 * len(label)
+        w = 22 + 8 * len(label)
         if lx + w > width - right:
             lx, ly = left, ly + 18
         legend.append({"x": lx, "y": ly, "fill": colour[group], "label": label})
@@ -389,7 +389,8 @@ def _block(case) -> str:
             rows=rows,
             total=len(rows),
             key_count=sum(1 for r in rows if r.entry.key_episode),
-            columns=[labels.get(f, label) for f, label in TABLE_FIELDS],
+            columns=[(f, labels.get(f, label)) for f, label in TABLE_FIELDS],
+        fields=[f for f, _ in TABLE_FIELDS],
             show_age=dob is not None,
             timeline=timeline,
             sources=sources,

@@ -89,7 +89,7 @@ def page(browser_context, tmp_path):
 def visible_events(page) -> list[str]:
     return page.eval_on_selector_all(
         ".imr-chronology-table tbody tr:not([hidden])",
-        "rows => rows.map(r => r.cells[r.cells.length - 5].textContent.trim())",
+        "rows => rows.map(r => r.querySelector('td.imr-col-event').textContent.trim())",
     )
 
 
