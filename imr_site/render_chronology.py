@@ -239,7 +239,7 @@ def timeline_svg(
     peak = max(sum(c.values()) for c in per_month)
     top = _nice_max(peak)
 
-    width, left, right = 1000, 48, 12
+    width, left, right = 800, 40, 12
     plot_top, plot_h = 34, 200
     plot_w = width - left - right
     bar_w = plot_w / months
