@@ -162,6 +162,9 @@ def _date_hint(text: str) -> str:
     """Why a date could not be read, with the form to use instead when we can guess it."""
     if not text:
         return "the date is empty"
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})[ T](\d{1,2}:\d{2})", text)
+    if m:
+        return f"'{text}' has a time in it; write the date as {m.group(1)} and put {m.group(2)} in time:"
     serial = serial_to_date(text)
     if serial:
         return (

@@ -116,3 +116,14 @@ def test_html_time_grows_linearly(tmp_path):
             best = min(best, time.process_time() - t)
         per_entry[n] = best / n
     assert per_entry[8000] < 1.6 * per_entry[2000]
+
+
+def test_timeline_in_the_built_site_and_pdf_without_the_filters(built_example):
+    html = built_example.html("chronology")
+    assert html.count("<svg") >= 1 and "Contacts per month by contact type" in html
+    assert 'data-filter="text"' in html
+    text = built_example.pdf_text
+    assert "Contacts per month by contact type" in text
+    assert "key episode" in text  # the timeline's own legend, drawn as SVG text
+    assert "Clear filters" not in text and "Key episodes only" not in text
+    assert "previous" in text  # the "Days since previous" column (split over lines by pdftotext)
