@@ -258,6 +258,11 @@ def serial_to_date(value) -> dt.date | None:
 
 def parse_time(value) -> dt.time:
     """Read a time of day written HH:MM (24-hour). Raises :class:`DateProblem` with the reason."""
+    if isinstance(value, float):
+        # YAML reads 9.30 as the number 9.3: the author's dot is the problem, not the time.
+        raise DateProblem(
+            f"'{value}' was read as a number; write the time with a colon, like 09:30"
+        )
     text = _as_text(value).strip()
     m = _TIME.match(text)
     if not m:

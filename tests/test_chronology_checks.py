@@ -308,3 +308,55 @@ def test_ten_thousand_entries_check_quickly(tmp_path):
         best = min(best, time.process_time() - t)
     assert [f for f in found if f.code.startswith("CHR") and f.severity.value == "error"] == []
     assert best < 2.0
+
+
+def test_silence_outside_the_review_period_is_not_reported(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-01-05
+          source: GP
+          contact_with: A
+          event: a
+        - date: 2024-12-20
+          end_date: 2025-06-01
+          source: GP
+          contact_with: A
+          event: no contact after this
+        - date: 2025-09-01
+          source: GP
+          contact_with: A
+          event: after the review period
+        """,
+        start="2024-01-01",
+        end="2024-12-31",
+    )
+    gaps = [f for f in chr_findings(case) if f.code == "CHR008"]
+    assert len(gaps) == 1 and "from 6 January 2024 to 19 December 2024" in gaps[0].message
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [
+        ("evnt", "event"),
+        ("outcom", "decision"),
+        ("Contact with", "contact_with"),
+        ("Outcome", "decision"),
+        ("time of contact", "time"),
+    ],
+)
+def test_unknown_field_names_the_likely_one(tmp_path, written, meant):
+    case = load(
+        tmp_path,
+        f"- date: 2024-05-01\n  source: GP\n  contact_with: A\n  event: x\n  {written}: y\n",
+    )
+    f = [f for f in chr_findings(case) if f.code == "CHR009"]
+    assert len(f) == 1 and f[0].line == 5 and f"did you mean '{meant}'" in f[0].message
+
+
+def test_a_time_written_with_a_dot(tmp_path):
+    case = load(
+        tmp_path, "- date: 2024-05-01\n  time: 9.30\n  source: GP\n  contact_with: A\n  event: x\n"
+    )
+    f = [f for f in chr_findings(case) if f.code == "CHR003"]
+    assert len(f) == 1 and "with a colon" in f[0].message

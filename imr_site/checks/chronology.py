@@ -209,11 +209,7 @@ def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[
     for key in e.fields:
         if key not in known:
             name = str(key)
-            close = difflib.get_close_matches(
-                name.lower().replace(" ", "_"), list(known), n=1, cutoff=0.6
-            )
-            by_label = [c.key for c in columns.values() if c.label.lower() == name.lower()]
-            hint = by_label[0] if by_label else close[0] if close else None
+            hint = _nearest_field(name, columns)
             msg = f"'{name}' is not a chronology field"
             msg += (
                 f"; did you mean '{hint}'?" if hint else f"; the fields are: {', '.join(FIELDS)}."
@@ -293,51 +289,66 @@ def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[
     return out
 
 
+def _nearest_field(name: str, columns: dict) -> str | None:
+    """The field an unknown name most likely meant: a spreadsheet heading or column label for
+    it ('Outcome', 'Contact with'), or a close spelling ('evnt')."""
+    from ..chronology_io import known_headings, normalise_heading
+
+    headings = known_headings()
+    headings.update({normalise_heading(c.label): c.key for c in columns.values()})
+    n = normalise_heading(name)
+    if n in headings:
+        return headings[n]
+    close = difflib.get_close_matches(n, list(headings), n=1, cutoff=0.75)
+    if close:
+        return headings[close[0]]
+    close = difflib.get_close_matches(name.lower(), list(FIELDS), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _gaps(chron: Chronology, rel: str, gap_days: int, start, end) -> list[Finding]:
-    """Silent periods longer than gap_days, including before the first and after the last entry
-    within the review period. An entry with an end_date covers every day up to it."""
+    """Silent periods longer than gap_days within the review period (when one is set), including
+    before the first and after the last entry. An entry with an end_date covers every day up to
+    it; entries outside the review period do not make silences outside it worth reporting."""
     dated = sorted((e for e in chron.entries if e.when is not None), key=Entry.sort_key)
     out: list[Finding] = []
     if not dated:
         return out
-    covered_to: dt.date | None = start - dt.timedelta(days=1) if start else None
+    one = dt.timedelta(days=1)
+
+    def report(first: dt.date, last: dt.date, line: int, where: str) -> None:
+        first, last = max(first, start) if start else first, min(last, end) if end else last
+        silent = (last - first).days + 1
+        if silent > gap_days:
+            out.append(
+                finding(
+                    R_GAP.code,
+                    rel,
+                    line,
+                    f"no contact is recorded for {silent} days, from {_d(first)} to {_d(last)} "
+                    f"({where}); the template asks for periods of no contact to be stated "
+                    f"(limit: {gap_days} days).",
+                )
+            )
+
+    covered_to: dt.date | None = start - one if start else None
     last_entry: Entry | None = None
     for e in dated:
-        if covered_to is not None:
-            silent = (e.when.start - covered_to).days - 1
-            if silent > gap_days:
-                first_silent = covered_to + dt.timedelta(days=1)
-                before = (
-                    f"after the entry on line {last_entry.line}"
-                    if last_entry
-                    else "from the start of the review period"
-                )
-                out.append(
-                    finding(
-                        R_GAP.code,
-                        rel,
-                        e.line,
-                        f"no contact is recorded for {silent} days, from {_d(first_silent)} to "
-                        f"{_d(e.when.start - dt.timedelta(days=1))} ({before}); the template asks "
-                        f"for periods of no contact to be stated (limit: {gap_days} days).",
-                    )
-                )
+        if covered_to is not None and e.when.start > covered_to + one:
+            where = (
+                f"after the entry on line {last_entry.line}"
+                if last_entry
+                else "from the start of the review period"
+            )
+            report(covered_to + one, e.when.start - one, e.line, where)
         last = e.last_day
         if covered_to is None or last > covered_to:
             covered_to = last
-        last_entry = e
-    if end and covered_to is not None and (end - covered_to).days > gap_days:
-        out.append(
-            finding(
-                R_GAP.code,
-                rel,
-                last_entry.line,
-                f"no contact is recorded for {(end - covered_to).days} days, from "
-                f"{_d(covered_to + dt.timedelta(days=1))} to the end of the review period "
-                f"({_d(end)}); the template asks for periods of no contact to be stated "
-                f"(limit: {gap_days} days).",
-            )
-        )
+        if end is None or e.when.start <= end:
+            last_entry = e
+    if end and covered_to is not None and covered_to < end:
+        line = last_entry.line if last_entry else dated[-1].line
+        report(covered_to + one, end, line, "up to the end of the review period")
     return out
 
 
