@@ -331,7 +331,6 @@ def _read_xlsx(p: Path, sheet: str | None) -> Table:
                 )
             )
     grid: dict[tuple[int, int], object] = {}
-    max_row, max_col = ws.max_row, ws.max_column
     for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
         for c, v in enumerate(row, start=1):
             if v is not None:
@@ -348,6 +347,9 @@ def _read_xlsx(p: Path, sheet: str | None) -> Table:
                 # merged across columns belongs to its first column only.
                 if c == rng.min_col and top is not None:
                     grid[(r, c)] = top
+    # A sheet's "used range" can run to a million rows of formatting: read up to the last value.
+    max_row = max((r for r, _ in grid), default=0)
+    max_col = max((c for _, c in grid), default=0)
     rows = [(r, [grid.get((r, c)) for c in range(1, max_col + 1)]) for r in range(1, max_row + 1)]
     return Table(rows, notes, merged)
 

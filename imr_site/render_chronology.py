@@ -12,15 +12,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from .chronology import Chronology, DateProblem, Entry, FuzzyDate, gc_paused
-
-TEMPLATES = Path(__file__).parent / "templates"
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale
 # print order. The last one is for "Other".
@@ -41,15 +36,11 @@ TABLE_FIELDS = (
 )
 
 
-@lru_cache(maxsize=1)
-def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        autoescape=select_autoescape(["html", "svg", "xml"], default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
+def _env():
+    # The one Jinja environment of the renderers (autoescape on, undefined names an error).
+    from .render import environment
+
+    return environment()
 
 
 @dataclass
