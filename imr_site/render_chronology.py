@@ -361,35 +361,31 @@ def chronology_block(case) -> str:
 
 
 def _block(case) -> str:
+    template = _env().get_template("chronology.html")
     chron: Chronology | None = case.data.get("chronology")
-    labels = {c.key: c.label for c in case.spec.chronology_columns}
     if chron is None or not chron.entries:
-        return _env().get_template("chronology.html").render(rows=[], total=0)
+        return template.render(rows=[], total=0)
+    labels = {c.key: c.label for c in case.spec.chronology_columns}
     dob = subject_dob(case)
     rows = build_rows(chron, dob)
-    timeline = timeline_svg(chron, case.config.review_start, case.config.review_end)
-    sources = sorted({e.text("source") for e in chron.entries if e.text("source")}, key=str.lower)
-    types = sorted(
-        {e.text("contact_type") for e in chron.entries if e.text("contact_type")}, key=str.lower
-    )
-    starts = [r.start for r in rows if r.start]
-    return (
-        _env()
-        .get_template("chronology.html")
-        .render(
-            rows=rows,
-            total=len(rows),
-            key_count=sum(1 for r in rows if r.entry.key_episode),
-            columns=[(f, labels.get(f, label)) for f, label in TABLE_FIELDS],
+    dated = [r for r in rows if r.start]  # in date order; undated entries sort last
+    return template.render(
+        rows=rows,
+        total=len(rows),
+        key_count=sum(1 for r in rows if r.entry.key_episode),
+        columns=[(f, labels.get(f, label)) for f, label in TABLE_FIELDS],
         fields=[f for f, _ in TABLE_FIELDS],
-            show_age=dob is not None,
-            timeline=timeline,
-            sources=sources,
-            types=types,
-            first=min(starts) if starts else "",
-            last=max(r.end for r in rows if r.end) if starts else "",
-            first_text=rows[0].date_text if starts else "",
-            last_text=[r for r in rows if r.start][-1].date_text if starts else "",
-            review_period=case.config.review_period_text,
-        )
+        show_age=dob is not None,
+        timeline=timeline_svg(chron, case.config.review_start, case.config.review_end),
+        sources=_distinct(chron, "source"),
+        types=_distinct(chron, "contact_type"),
+        first=dated[0].start if dated else "",
+        last=max(r.end for r in dated) if dated else "",
+        first_text=dated[0].date_text if dated else "",
+        last_text=dated[-1].date_text if dated else "",
+        review_period=case.config.review_period_text,
     )
+
+
+def _distinct(chron: Chronology, key: str) -> list[str]:
+    return sorted({e.text(key) for e in chron.entries if e.text(key)}, key=str.lower)
