@@ -47,20 +47,8 @@ FIELDS = (
     "references",
 )
 
-# Fields that hold free text (shown as written, searched by the page's filter).
-TEXT_FIELDS = (
-    "source",
-    "contact_with",
-    "contact_type",
-    "event",
-    "action",
-    "decision",
-    "comment",
-    "references",
-)
-
 _ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_UNCERTAIN = re.compile(r"^(?:\?|c\.|ca\.|circa\b|about\b|approx\.?|approximately\b)\s*", re.I)
+_UNCERTAIN = re.compile(r"^(?:\?|c\.|ca\.|circa\b|about\b|approximately\b|approx\.?)\s*", re.I)
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 PRECISIONS = ("year", "month", "day")
 YEAR_RANGE = (1850, 2200)
