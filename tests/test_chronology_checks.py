@@ -75,6 +75,7 @@ def test_well_formed_case_has_no_findings(tmp_path):
         ("?2024-05-01", "day", True, dt.date(2024, 5, 1), dt.date(2024, 5, 1)),
         ("c. 2024-05", "month", True, dt.date(2024, 5, 1), dt.date(2024, 5, 31)),
         (2024, "year", False, dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        ("approximately 2024-03", "month", True, dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
     ],
 )
 def test_fuzzy_dates(text, precision, uncertain, start, end):
