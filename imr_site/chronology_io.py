@@ -208,7 +208,13 @@ def read_table(
                 )
             ]
         )
-    return _read_csv(p.read_bytes(), encoding)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise ImportRefused(
+            [ImportNote("error", None, None, f"{p} cannot be read: {e.strerror or e}.")]
+        ) from None
+    return _read_csv(data, encoding)
 
 
 def _decode(data: bytes, encoding: str | None) -> tuple[str, list[ImportNote]]:
@@ -277,10 +283,11 @@ def _read_xlsx(p: Path, sheet: str | None) -> Table:
     import zipfile
 
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as e:
         raise ImportRefused(
             [
                 ImportNote(
