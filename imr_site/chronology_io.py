@@ -225,6 +225,11 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, list[ImportNote]]:
             raise ImportRefused(
                 [ImportNote("error", None, None, f"the file cannot be read as {encoding}: {e}.")]
             ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" is UTF-16
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:

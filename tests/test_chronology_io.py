@@ -189,6 +189,16 @@ def test_windows_1252_csv(tmp_path):
     assert any("Windows-1252" in n.message for n in result.notes)
 
 
+def test_excel_unicode_text_utf16_tab_separated(tmp_path):
+    text = "Date\tContact with\tEvent\tSource\r\n22/05/2024\tZoë\tVisit, café\tGP\r\n"
+    p = tmp_path / "in.txt"
+    p.write_bytes(text.encode("utf-16"))
+    result = import_file(p)
+    assert result.entries == [
+        {"date": "2024-05-22", "source": "GP", "contact_with": "Zoë", "event": "Visit, café"}
+    ]
+
+
 def test_unknown_heading_is_refused_with_a_suggestion_and_map_fixes_it(tmp_path):
     rows = [
         ["Date", "Agency team", "Contact with", "Narrative"],
@@ -280,3 +290,37 @@ def test_no_heading_row_and_text_beyond_headings(tmp_path):
     with pytest.raises(ImportRefused, match="old-style Excel"):
         (tmp_path / "c.xls").write_bytes(b"\xd0\xcf")
         import_file(tmp_path / "c.xls")
+
+
+def test_random_files_never_raise_anything_but_a_refusal(tmp_path):
+    rng = random.Random(11)
+    pieces = [
+        "Date",
+        "Time",
+        "Event",
+        "Contact with",
+        ",",
+        ";",
+        "\n",
+        '"',
+        "22/05/2024",
+        "x",
+        "\r\n",
+        "\xe9",
+        "45434",
+        "Key episode",
+        "yes",
+        "",
+        "\t",
+    ]
+    for i in range(200):
+        p = tmp_path / f"{i}.csv"
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        p.write_bytes(text.encode(rng.choice(["utf-8", "cp1252", "utf-16"]), errors="replace"))
+        try:
+            result = import_file(p)
+        except ImportRefused as e:
+            assert e.notes and all(n.message for n in e.notes)
+            continue
+        # Whatever was imported writes and reads back exactly.
+        assert parse_yaml(dump_chronology(result.entries)) == (result.entries or [])
