@@ -885,15 +885,23 @@ def export_xlsx(chron: Chronology, spec=None) -> bytes:
     for c in ws[1]:
         c.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
+    date_columns = {FIELDS.index(k) for k in DATE_FIELDS}
     for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
+        for c, value in enumerate(row):
             if value == "":
                 continue
-            cell = ws.cell(row=r, column=c)
+            cell = ws.cell(row=r, column=c + 1)
+            cell.alignment = wrap
+            day = _exact_day(value) if c in date_columns else None
+            if day is not None:
+                # A real date cell, so that Excel sorts and filters it; imprecise, uncertain
+                # and unreadable dates stay text exactly as exported to CSV.
+                cell.value = day
+                cell.number_format = "DD/MM/YYYY"
+                continue
             cell.value = value
             # Text is text: never let a cell starting with '=' become a formula.
             cell.data_type = "s"
-            cell.alignment = wrap
     widths = {"date": 12, "time": 7, "end_date": 12, "end_time": 7, "seq": 5, "key_episode": 8}
     for c, key in enumerate(list(FIELDS) + headings[len(FIELDS) :], start=1):
         ws.column_dimensions[_col_name(c - 1)].width = widths.get(key, 30)
@@ -901,6 +909,15 @@ def export_xlsx(chron: Chronology, spec=None) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _exact_day(text: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{2}/\d{2}/\d{4}", text):
+        return None
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
 
 
 def export_file(chron: Chronology, path: str | os.PathLike, spec=None, force: bool = False) -> None:

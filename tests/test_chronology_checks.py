@@ -286,7 +286,7 @@ def test_serial_number_date_is_explained(tmp_path):
 
 
 def test_all_codes_are_registered_with_plain_fixes():
-    for code in [f"CHR{n:03d}" for n in range(1, 15)]:
+    for code in [f"CHR{n:03d}" for n in range(1, 16)]:
         assert code in RULES and RULES[code].fix
     assert chk.R_ORDER.severity.value == "info"
 
@@ -361,3 +361,30 @@ def test_a_time_written_with_a_dot(tmp_path):
     )
     f = [f for f in chr_findings(case) if f.code == "CHR003"]
     assert len(f) == 1 and "with a colon" in f[0].message
+
+
+def test_near_duplicates_from_merged_records(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-05-01
+          time: 10:00
+          source: GP
+          contact_with: A
+          event: Home visit, no answer.
+        - date: 2024-05-01
+          time: 10:00
+          source: GP
+          contact_with: A and B
+          event: home visit - no answer
+          references: [EPR 2]
+        - date: 2024-05-01
+          time: 11:00
+          source: GP
+          contact_with: A
+          event: Home visit, no answer.
+        """,
+    )
+    found = [f for f in chr_findings(case) if f.code in ("CHR006", "CHR015")]
+    assert [(f.code, f.line) for f in found] == [("CHR015", 6)]
+    assert "line 1" in found[0].message and found[0].severity.value == "info"

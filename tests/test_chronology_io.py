@@ -266,6 +266,8 @@ def test_xlsx_export_and_import_back(tmp_path):
     path.write_bytes(export_xlsx(chron))
     ws = openpyxl.load_workbook(path).active
     assert ws["I2"].value == AWKWARD[3] and ws["I2"].data_type == "s"
+    assert ws["A2"].value == dt.datetime(2024, 5, 22) and ws["A2"].number_format == "DD/MM/YYYY"
+    assert ws["A3"].value == "05/2024"  # a month only stays text
     assert import_file(path).entries == entries
 
 

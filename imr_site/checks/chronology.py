@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 
 from ..chronology import FIELDS, Chronology, Entry, gc_paused, key_episode_value
 from ..findings import Finding, finding, rule
@@ -96,6 +97,13 @@ R_OPTIONS = rule(
     "Correct `chronology:` under the imr plugin in mkdocs.yml (gap_days is a whole number "
     "of days).",
 )
+R_NEAR_DUPLICATE = rule(
+    "CHR015",
+    "info",
+    "Entry probably describes the same contact as another",
+    "If both entries are the same contact (often from two merged records), keep one and merge "
+    "what the two say; if they are different contacts, nothing to do.",
+)
 
 # Fields that may be written as a list (several record references).
 LIST_FIELDS = {"references"}
@@ -120,6 +128,7 @@ def _check(case, chron: Chronology) -> list[Finding]:
     start, end = case.config.review_start, case.config.review_end
 
     seen: dict[tuple, Entry] = {}
+    alike: dict[tuple, Entry] = {}
     previous: Entry | None = None
     for e in chron.entries:
         out.extend(_entry_findings(e, rel, known, mandatory, columns))
@@ -144,6 +153,20 @@ def _check(case, chron: Chronology) -> list[Finding]:
             )
         else:
             seen[key] = e
+            near = _likeness(e)
+            if near is not None:
+                if near in alike:
+                    out.append(
+                        finding(
+                            R_NEAR_DUPLICATE.code,
+                            rel,
+                            e.line,
+                            f"{_label(e)} has the same date, time, source and event as the entry "
+                            f"on line {alike[near].line}, but differs elsewhere.",
+                        )
+                    )
+                else:
+                    alike[near] = e
         if e.when is not None:
             if previous is not None and e.sort_key()[:3] < previous.sort_key()[:3]:
                 out.append(
@@ -202,6 +225,15 @@ def _identity(e: Entry) -> tuple:
             if v not in (None, "")
         )
     )
+
+
+def _likeness(e: Entry) -> tuple | None:
+    """What two records of one contact share even when typed differently: the day, the time,
+    the source and the event's words (case, spacing and punctuation ignored)."""
+    words = " ".join(re.sub(r"[^\w]+", " ", e.text("event").lower()).split())
+    if e.when is None or not words:
+        return None
+    return (e.when.iso, e.text("time"), e.text("source").lower(), words)
 
 
 def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[Finding]:
