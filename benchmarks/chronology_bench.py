@@ -7,13 +7,21 @@
 "load+check" is everything `imr check` does for the case (read mkdocs.yml, docs/ and data/,
 then every rule); "html" is the chronology block the site and the PDF show (table, filters,
 timeline). The html ratio per 1,000 entries shows whether rendering grows linearly.
+
+    .venv/bin/python benchmarks/chronology_bench.py --site     # also `imr build --no-pdf`
+
+--site also builds the whole example site (MkDocs + Material, search index included) with the
+chronology replaced by N generated entries, in a fresh process each run, as an author would.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +30,10 @@ from pathlib import Path
 from imr_site.case import load_case
 from imr_site.checks import run_checks
 from imr_site.chronology_io import dump_chronology
+from imr_site.render_chronology import chronology_block
 from imr_site.sample_chronology import generate_entries
+
+REPO = Path(__file__).resolve().parent.parent
 
 MKDOCS_YML = """site_name: Benchmark case
 plugins:
@@ -63,18 +74,37 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def site_build_seconds(tmp: Path, n: int, runs: int) -> float:
+    """Median wall time of `imr build --no-pdf` on the example case with n generated entries."""
+    root = tmp / f"site{n}"
+    shutil.copytree(REPO / "docs", root / "docs")
+    shutil.copytree(REPO / "data", root / "data")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    cfg = load_case(root).config
+    entries = generate_entries(n, cfg.review_start, cfg.review_end, seed=n)
+    (root / "data" / "chronology.yml").write_text(dump_chronology(entries), encoding="utf-8")
+    imr = Path(sys.executable).with_name("imr")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(
+            [str(imr), "build", str(root), "--no-pdf"], check=True, capture_output=True, env=env
+        )
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--site", action="store_true", help="also time `imr build --no-pdf`")
     args = ap.parse_args(argv)
-    try:
-        from imr_site.render_chronology import chronology_block
-    except ImportError:  # pragma: no cover - before the HTML part exists
-        chronology_block = None
     print(
         f"{'entries':>8} {'load+check s':>13} {'(cpu s)':>8} {'html s':>8} {'(cpu s)':>8} "
         f"{'html cpu ms/1k':>15} {'CHR findings':>13}"
+        + (f" {'site build s':>13}" if args.site else "")
     )
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
@@ -86,16 +116,12 @@ def main(argv: list[str] | None = None) -> int:
 
             t_check, c_check = timed(check, args.runs)
             case = load_case(root)
-            nan = (float("nan"), float("nan"))
-            t_html, c_html = (
-                timed(lambda case=case: chronology_block(case), args.runs)
-                if chronology_block
-                else nan
-            )
+            t_html, c_html = timed(lambda case=case: chronology_block(case), args.runs)
             chron = [f for f in found if f.code.startswith("CHR")]
+            site = f" {site_build_seconds(Path(tmp), n, args.runs):>13.2f}" if args.site else ""
             print(
                 f"{n:>8} {t_check:>13.3f} {c_check:>8.3f} {t_html:>8.3f} {c_html:>8.3f} "
-                f"{1e6 * c_html / n:>15.1f} {len(chron):>13}"
+                f"{1e6 * c_html / n:>15.1f} {len(chron):>13}{site}"
             )
     return 0
 
