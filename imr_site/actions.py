@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chronology import DateProblem, parse_uk_date
 from .findings import Finding, finding, rule
 from .recommendations import normalise_ref
 from .yamlio import LineDict, LineList, load_yaml
@@ -62,40 +63,15 @@ _STATUS_ALIASES = {
     "to do": "not started",
 }
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4}|\d{2})$")
-_YMD = re.compile(r"^(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})$")
-_D_MON_Y = re.compile(
-    r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]*([a-z]{3,9})\.?[\s\-/.,]*(\d{4}|\d{2})$", re.IGNORECASE
-)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
 class DateReading:
-    """How a written date was understood.
+    """How a written timescale was understood.
 
     ``kind`` is ``iso`` (2025-12-31), ``uk`` (31/12/2025, 31.12.25, 31-Dec-25, 31 December 2025),
+    ``imprecise`` (a month or a year, or marked uncertain: no day to monitor against),
     ``invalid`` (shaped like a date but not a real one, like 31/02/2025) or ``none`` (not a date:
     "ASAP", "ongoing", empty).
     """
@@ -109,35 +85,26 @@ class DateReading:
         return self.date.isoformat() if self.date else ""
 
 
-def _year(y: str) -> int:
-    n = int(y)
-    return n if len(y) == 4 else 2000 + n
-
-
 def read_date(value) -> DateReading:
-    """Understand a date as an author in the UK writes it (day before month)."""
+    """Understand a date as an author in the UK writes it (day before month).
+
+    The chronology's reader of UK dates does the reading, so both data files understand the same
+    forms; an action's timescale must name a day.
+    """
     if isinstance(value, dt.datetime):
         return DateReading(value.isoformat(), value.date(), "iso")
     if isinstance(value, dt.date):
         return DateReading(value.isoformat(), value, "iso")
     text = "" if value is None or isinstance(value, bool) else str(value).strip()
-    parts: tuple[int, int, int] | None = None
-    kind = "uk"
-    if _ISO.match(text):
-        y, m, d = text.split("-")
-        parts, kind = (int(y), int(m), int(d)), "iso"
-    elif m := _DMY.match(text):
-        parts = (_year(m.group(3)), int(m.group(2)), int(m.group(1)))
-    elif m := _YMD.match(text):
-        parts = (int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    elif (m := _D_MON_Y.match(text)) and m.group(2).lower() in _MONTHS:
-        parts = (_year(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    if parts is None:
-        return DateReading(text, None, "none")
     try:
-        return DateReading(text, dt.date(*parts), kind)
-    except ValueError:
+        read = parse_uk_date(text) if text else None
+    except DateProblem:
         return DateReading(text, None, "invalid")
+    if read is None:
+        return DateReading(text, None, "none")
+    if read.imprecise:
+        return DateReading(text, None, "imprecise")
+    return DateReading(text, read.start, "iso" if _ISO_DAY.match(text) else "uk")
 
 
 def normalise_status(value, statuses: tuple[str, ...] = DEFAULT_STATUSES) -> str | None:

@@ -14,6 +14,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from . import chronology_commands
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
@@ -311,7 +312,7 @@ def _add_actions_commands(sub) -> None:
 
 # Feature modules add subcommands here: each is a function(subparsers) that adds its parser
 # and sets `func`.
-EXTRA_COMMANDS: list = [_add_actions_commands]
+EXTRA_COMMANDS: list = [chronology_commands.register, _add_actions_commands]
 
 
 def main(argv: list[str] | None = None) -> int:

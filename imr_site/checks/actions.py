@@ -371,6 +371,16 @@ def _check_plan(
                     "2026-03-31 (words such as 'ASAP' or 'ongoing' cannot be monitored).",
                 )
             )
+        elif ts.kind == "imprecise":
+            out.append(
+                finding(
+                    R_TIMESCALE.code,
+                    rel,
+                    a.line_of("timescale"),
+                    f"{name}: the timescale '{ts.text}' gives no day. Write the date it will be "
+                    "done by, like 2026-03-31, so that it can be monitored.",
+                )
+            )
         elif ts.kind == "invalid":
             out.append(
                 finding(
