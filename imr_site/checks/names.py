@@ -1,0 +1,213 @@
+"""Rules that keep real names out of the report, and the people key out of the site.
+
+The report refers to people by labels (initials, role codes) and the people key says who they
+are. A real name, date of birth or address written anywhere an author writes text (prose,
+headings, front matter, the chronology, the action plan, the glossary) is an error naming the
+label to use. Only the introduction's identifying details (full name, DOB, address), which the
+anonymised edition hides, may hold them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..abbreviations import authored_text
+from ..findings import Finding, finding, rule
+from ..identifiers import build_identifiers
+
+R_NAME = rule(
+    "ANO001",
+    "error",
+    "Real name or identifier in the report",
+    "Write the person's label from data/people.yml (or the subject's initials) instead; leave "
+    "dates of birth and addresses out of the text.",
+)
+R_DATA_PUBLISHED = rule(
+    "ANO003",
+    "error",
+    "Data would be published with the site",
+    "Keep data/ beside docs/, never inside it, and keep people keys and data files out of docs/.",
+)
+R_FILE_LEAK = rule(
+    "ANO004",
+    "error",
+    "A file in docs/ names a real person",
+    "Files in docs/ are copied into the site as they are: remove the name or the file.",
+)
+R_LABEL_IS_ABBREVIATION = rule(
+    "PPL003",
+    "error",
+    "A people key label is also a glossary abbreviation",
+    "Give the person another label (GP1 rather than GP), or remove the abbreviation from the "
+    "glossary: one word cannot mean both.",
+)
+
+_TEXT_SUFFIXES = {
+    ".txt",
+    ".csv",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".xml",
+    ".html",
+    ".htm",
+    ".js",
+    ".css",
+    ".svg",
+    ".tsv",
+    ".md",
+    ".markdown",
+}
+
+
+def _outside_details(case):
+    intro = case.section("introduction")
+    spec = case.spec.section("introduction")
+    hidden = {f.key for f in spec.fields if f.identifying} if spec else set()
+    hidden |= {
+        "subject.full_name",
+        "subject.dob",
+        "subject.address",
+        "subject.aliases",
+        "subject.identifiers",
+    }
+
+    def include(page, key: str) -> bool:
+        if page is not intro:
+            return True
+        if key != "subject":
+            return True
+        return False
+
+    return include, intro, hidden
+
+
+def check(case) -> list[Finding]:
+    out: list[Finding] = []
+    out += _published_data(case)
+    ids = build_identifiers(case)
+    glossary = case.data.get("glossary")
+    people = case.data.get("people")
+    if glossary and people:
+        for p in people.people:
+            if p.label in glossary.terms:
+                t = glossary.terms[p.label]
+                out.append(
+                    finding(
+                        R_LABEL_IS_ABBREVIATION.code,
+                        people.rel,
+                        p.line,
+                        f"'{p.label}' is a person's label here and an abbreviation in "
+                        f"{glossary.rel} (line {t.line}: {t.meaning}). Give the person another "
+                        f"label, such as '{p.label}1', and use it in the report.",
+                    )
+                )
+    if not ids:
+        return out
+    include, intro, hidden = _outside_details(case)
+    for file, line, text in authored_text(case, include):
+        for m in ids.find(text):
+            out.append(_name_finding(file, line, m))
+    # The introduction's own subject fields: only the identifying ones may name the subject.
+    if intro is not None and isinstance(intro.get("subject"), dict):
+        for key, value in intro.get("subject").items():
+            if f"subject.{key}" in hidden or value in (None, ""):
+                continue
+            for m in ids.find(str(value)):
+                out.append(_name_finding(intro.rel, intro.line_of(f"subject.{key}"), m))
+    if glossary:
+        for t in glossary.terms.values():
+            for m in ids.find(t.meaning):
+                out.append(_name_finding(glossary.rel, t.line, m))
+    return out
+
+
+def _name_finding(file: str, line: int | None, m) -> Finding:
+    return finding(
+        R_NAME.code,
+        file,
+        line,
+        f"{m.explain()} is written here. Write {m.advice()} instead: the report must identify "
+        "people only by their labels.",
+    )
+
+
+def _published_data(case) -> list[Finding]:
+    """Data that would be copied into the site: data/ inside docs/, links into data/, keys."""
+    out: list[Finding] = []
+    docs = case.docs_dir.resolve()
+    data = case.data_path
+    if data == docs or data.is_relative_to(docs):
+        out.append(
+            finding(
+                R_DATA_PUBLISHED.code,
+                "mkdocs.yml",
+                None,
+                f"the data folder ({case.rel(data)}) is inside the docs folder, so the people key "
+                "and the chronology would be published as they are. Set 'data_dir:' to a folder "
+                "beside docs/.",
+            )
+        )
+        return out
+    ids = build_identifiers(case)
+    for path in sorted(docs.rglob("*")):
+        rel = case.rel(path)
+        if path.is_symlink():
+            target = Path(os.path.realpath(path))
+            if target == data or target.is_relative_to(data):
+                out.append(
+                    finding(
+                        R_DATA_PUBLISHED.code,
+                        rel,
+                        None,
+                        f"{rel} is a link to {case.rel(target)}: MkDocs would copy the data into "
+                        "the site. Delete the link.",
+                    )
+                )
+                continue
+        if not path.is_file() or path.suffix.lower() in (".md", ".markdown"):
+            continue
+        if path.suffix.lower() in (".yml", ".yaml") and _looks_like_people_key(path):
+            out.append(
+                finding(
+                    R_DATA_PUBLISHED.code,
+                    rel,
+                    None,
+                    f"{rel} looks like a people key (labels with names under them). Everything in "
+                    "docs/ is published: move it to data/people.yml.",
+                )
+            )
+            continue
+        if ids and path.suffix.lower() in _TEXT_SUFFIXES and path.stat().st_size < 20_000_000:
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            found = list(ids.find_lines(text))
+            if found:
+                line, m = found[0]
+                more = f" and {len(found) - 1} more" if len(found) > 1 else ""
+                out.append(
+                    finding(
+                        R_FILE_LEAK.code,
+                        rel,
+                        line,
+                        f"{m.explain()}{more} is in {rel}, which is copied into the site as it is. "
+                        "Remove the name, or move the file out of docs/.",
+                    )
+                )
+    return out
+
+
+def _looks_like_people_key(path: Path) -> bool:
+    from ..yamlio import YAMLProblem, load_yaml
+
+    try:
+        raw = load_yaml(path)
+    except (YAMLProblem, OSError):
+        return False
+    if not isinstance(raw, dict) or not raw:
+        return False
+    entries = [v for v in raw.values() if isinstance(v, dict)]
+    return bool(entries) and sum(1 for v in entries if "name" in v) >= max(1, len(entries) // 2)
