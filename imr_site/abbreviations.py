@@ -80,10 +80,23 @@ def strip_non_prose(line: str) -> str:
     return line
 
 
-def tokens(text: str) -> list[str]:
-    """The abbreviation-like words in a piece of text, as written (postcodes left out)."""
+def tokens(text: str, remove: re.Pattern | None = None) -> list[str]:
+    """The abbreviation-like words in a piece of text, as written.
+
+    Postcodes, and whatever ``remove`` matches (the case reference), are taken out first.
+    """
     text = _POSTCODE.sub(" ", text)
-    return [m.group(0) for m in _TOKEN.finditer(text)]
+    if remove is not None:
+        text = remove.sub(" ", text)
+    return [m.group(0) for m in _TOKEN.finditer(text) if _abbreviation_like(m.group(0))]
+
+
+def _abbreviation_like(token: str) -> bool:
+    """No more small letters than capitals: DoLS and PhD are abbreviations, McDonald is not."""
+    t = base_form(token)
+    upper = sum(c.isupper() for c in t)
+    lower = sum(c.islower() for c in t)
+    return "&" in t or "." in t or lower <= upper
 
 
 def base_form(token: str) -> str:
@@ -102,6 +115,7 @@ class Vocabulary:
     labels: set[str]  # people key labels and the subject's initials
     ignore: set[str]
     ignore_patterns: list[re.Pattern]
+    remove: re.Pattern | None = None  # phrases taken out before looking (the case reference)
     _folded: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -165,8 +179,13 @@ def vocabulary(case) -> Vocabulary:
     if initials:
         labels.add(initials)
     words, patterns, _ = ignore_options(case)
-    words |= set(case.config.case_reference.split()) | {case.config.case_reference}
-    words |= set(re.split(r"[\s/-]+", case.config.protective_marking or ""))
+    phrases = [case.config.case_reference, case.config.protective_marking]
+    phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
+    remove = (
+        re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])")
+        if phrases
+        else None
+    )
     # The template's own references (Q1, L2) and the action plan's (A1, R1) name parts of the
     # report, not abbreviations.
     for s in case.spec.sections:
@@ -177,7 +196,7 @@ def vocabulary(case) -> Vocabulary:
             words.add(a.ref)
         words |= set(a.recommendations)
     meanings = {t.abbreviation: t.meaning for t in glossary.terms.values()} if glossary else {}
-    return Vocabulary(meanings, labels, words, patterns)
+    return Vocabulary(meanings, labels, words, patterns, remove)
 
 
 def _texts(value, line: int):
@@ -230,7 +249,7 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
     vocab = vocab or vocabulary(case)
     usage = Usage()
     for file, line, text in authored_text(case):
-        for tok in tokens(text):
+        for tok in tokens(text, vocab.remove):
             abbr = vocab.resolve(tok)
             if abbr:
                 usage.add(abbr, Use(file, line, tok))

@@ -69,6 +69,25 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _fold_with_map(text: str):
+    """fold(text), and a function taking a span of it back to the same span of ``text``."""
+    folded = fold(text)
+    if len(folded) == len(text) and (text.isascii() or all(len(fold(c)) == 1 for c in text)):
+        return folded, lambda s, e: (s, e)
+    starts: list[int] = []
+    pieces: list[str] = []
+    for i, c in enumerate(text):
+        f = fold(c)
+        pieces.append(f)
+        starts += [i] * len(f)
+    starts.append(len(text))
+
+    def where(s: int, e: int) -> tuple[int, int]:
+        return starts[s], (starts[e - 1] + 1 if e > 0 else 0)
+
+    return "".join(pieces), where
+
+
 def _key(text: str) -> str:
     """The form two spellings of one identifier share (case, spacing, accents)."""
     return " ".join(fold(text).casefold().split())
@@ -89,9 +108,9 @@ class Identifier:
 
 @dataclass(frozen=True)
 class Match:
-    start: int
+    start: int  # in the text searched
     end: int
-    text: str  # as written in the text searched
+    text: str  # as written there
     identifiers: tuple[Identifier, ...]  # every identifier this spelling stands for
 
     @property
@@ -144,10 +163,10 @@ class IdentifierSet:
         return len(self._by_key)
 
     def find(self, text: str) -> list[Match]:
-        """Every identifier written in ``text`` (positions are in ``fold(text)``)."""
+        """Every identifier written in ``text``."""
         if self._pattern is None or not text:
             return []
-        folded = fold(text)
+        folded, where = _fold_with_map(text)
         exempt: list[tuple[int, int]] = []
         if self._not_names is not None:
             exempt = [(m.start(), m.end()) for m in self._not_names.finditer(folded)]
@@ -158,7 +177,8 @@ class IdentifierSet:
             idents = self._by_key.get(_key(m.group(0)))
             if idents is None:  # spelled with a different spacing or case: look it up loosely
                 idents = self._lookup(m.group(0))
-            out.append(Match(m.start(), m.end(), m.group(0), idents))
+            start, end = where(m.start(), m.end())
+            out.append(Match(start, end, text[start:end], idents))
         return out
 
     def _lookup(self, written: str) -> tuple[Identifier, ...]:
