@@ -15,9 +15,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 # A word with at least two capitals and no more lower-case letters than capitals (GP, DoLS, PhD;
 # not McDonald), optionally numbered (GP1, DN2); A&E; section references (S.42, s.117).
@@ -258,17 +255,6 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
 
 # -- the abbreviations block and hover meanings --------------------------------------------------
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _env() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"], default_for_string=True, default=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
 
 def used_terms(case, usage: Usage | None = None) -> list[tuple[str, str]]:
     """(abbreviation, meaning) for each defined abbreviation the report uses, A to Z."""
@@ -287,15 +273,14 @@ def render_block(case, edition: str | None = None) -> str:
     edition = edition or case.config.edition
     people = case.data.get("people")
     show_key = edition == "restricted"
-    return (
-        _env()
-        .get_template("abbreviations.html")
-        .render(
-            terms=used_terms(case),
-            people=(people.people if people and show_key else []),
-            show_key=show_key,
-            edition=edition,
-        )
+    from .render import render_template
+
+    return render_template(
+        "abbreviations.html",
+        terms=used_terms(case),
+        people=(people.people if people and show_key else []),
+        show_key=show_key,
+        edition=edition,
     )
 
 

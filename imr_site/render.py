@@ -1,0 +1,148 @@
+"""HTML generated into the report's sections from front matter and data files.
+
+Each block is plain HTML made from a Jinja template in ``templates/`` with autoescaping on, so
+nothing an author typed in a data file can run as HTML. The MkDocs plugin places each block at
+its marker comment (``<!-- imr:NAME -->``) in the section, or at the end when there is none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .spec import FieldSpec
+
+TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["uk_date"] = uk_date
+    return env
+
+
+def render_template(name: str, **context) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def uk_date(value) -> str:
+    """2025-03-31 -> 31 March 2025; anything that is not a date is shown as written."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            return str(value)
+    return f"{value.day} {value.strftime('%B %Y')}"
+
+
+def _display(f: FieldSpec, value) -> str:
+    if value is None or value == "":
+        return ""
+    if f.type == "date":
+        return uk_date(value)
+    if f.type == "confirmation":
+        return "Yes" if value is True else ("No" if value is False else str(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def details_block(case, section_id: str) -> str:
+    """The section's structured fields (agency, subject, author, signatures) as a table."""
+    from .checks.structure import field_value
+
+    spec = case.spec.section(section_id)
+    page = case.section(section_id)
+    if spec is None or not spec.fields or page is None:
+        return ""
+    anonymised = case.config.edition == "anonymised"
+    groups: list[tuple[str | None, list[tuple[str, str]]]] = []
+    for f in spec.fields:
+        if anonymised and f.identifying:
+            continue
+        row = (f.label, _display(f, field_value(case, page, f)))
+        if groups and groups[-1][0] == f.group:
+            groups[-1][1].append(row)
+        else:
+            groups.append((f.group, [row]))
+    return render_template("details.html", groups=groups, section_id=section_id)
+
+
+def chronology_block(case) -> str:
+    chron = case.data.get("chronology")
+    columns = [c for c in case.spec.chronology_columns if c.key in _CHRONOLOGY_SHOWN]
+    return render_template(
+        "chronology.html",
+        entries=chron.in_order() if chron else [],
+        columns=columns,
+        review_period=case.config.review_period_text,
+    )
+
+
+_CHRONOLOGY_SHOWN = ("date", "time", "source", "contact_with", "event", "action", "decision")
+
+
+def abbreviations_block(case) -> str:
+    # Only the abbreviations the report uses; the people key in the restricted edition only.
+    from .abbreviations import render_block
+
+    return render_block(case)
+
+
+def actions_block(case) -> str:
+    plan = case.data.get("actions")
+    columns = [c for c in case.spec.action_columns if c.key not in ("evidence",)]
+    return render_template("actions.html", actions=plan.actions if plan else [], columns=columns)
+
+
+# generated: name in the spec -> function(case) -> HTML. Feature modules replace their entry.
+GENERATORS: dict[str, Callable] = {
+    "chronology": chronology_block,
+    "abbreviations": abbreviations_block,
+    "actions": actions_block,
+}
+
+
+def section_blocks(case, section_id: str) -> dict[str, str]:
+    """Marker name -> HTML for everything generated into one section."""
+    spec = case.spec.section(section_id)
+    if spec is None:
+        return {}
+    blocks: dict[str, str] = {}
+    if spec.fields:
+        blocks["details"] = details_block(case, section_id)
+    if spec.generated and spec.generated in GENERATORS:
+        blocks[spec.generated] = GENERATORS[spec.generated](case)
+    return blocks
+
+
+def home_block(case, pdf_name: str | None, status: str) -> str:
+    """The case summary at the top of the home page, with the PDF link."""
+    return render_template(
+        "home.html",
+        config=case.config,
+        spec=case.spec,
+        pdf_name=pdf_name,
+        status=status,
+    )
+
+
+def banner(case, status: str) -> str:
+    """The line every HTML page carries: status (DRAFT/FINAL), marking, case and edition."""
+    return render_template("banner.html", config=case.config, status=status)

@@ -1,0 +1,222 @@
+"""The MkDocs plugin ``imr``: a thin adapter between MkDocs and the imr_site core.
+
+It reads the case once (on_config), reports every finding as a warning so that
+``mkdocs build --strict`` fails on them, places generated blocks into the sections, and writes the
+PDF after the site is built. Everything it knows about IMRs comes from imr_site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from imr_site import render
+from imr_site.case import Case, load_case
+from imr_site.checks import run_checks
+from imr_site.findings import CaseError, Finding, Severity
+from imr_site.signoff import is_signed_off
+
+log = logging.getLogger("mkdocs.plugins.imr")
+
+ASSET_PREFIX = "assets/imr/"
+LANDSCAPE = {"chronology", "actions"}  # generated blocks printed on landscape pages
+
+
+class IMRPluginConfig(Config):
+    case_reference = opt.Type(str, default="IMR")
+    agency = opt.Type(str, default="")
+    review_period = opt.Type(dict, default={})
+    protective_marking = opt.Type(str, default="OFFICIAL-SENSITIVE")
+    edition = opt.Choice(("restricted", "anonymised"), default="restricted")
+    spec = opt.Optional(opt.Type(str))
+    data_dir = opt.Type(str, default="data")
+    pdf = opt.Type(bool, default=True)
+    version = opt.Optional(opt.Type(str))
+    final = opt.Type(bool, default=False)
+    rules = opt.Type(dict, default={})
+    chronology = opt.Type(dict, default={})
+    abbreviations = opt.Type(dict, default={})
+
+
+def _case_error_message(e: CaseError) -> str:
+    lines = ["The case cannot be read:"]
+    lines += [f"  {f.where()}: {f.message}" for f in e.findings]
+    return "\n".join(lines)
+
+
+class IMRPlugin(BasePlugin[IMRPluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.case: Case | None = None
+        self.findings: list[Finding] = []
+        self.command = "build"
+        self.pdf_path: Path | None = None
+        self._pages: dict[str, str] = {}  # src_uri -> section id
+        self._print_html: dict[str, str] = {}  # section id -> page content for the PDF
+        self._page_urls: dict[str, str] = {}
+        self._blocks: dict[str, dict[str, str]] = {}  # src_uri -> marker name -> HTML
+        self._token = secrets.token_hex(4)
+
+    # --- reading the case -------------------------------------------------------------------
+
+    def on_startup(self, *, command, dirty):
+        self.command = command
+
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        docs = Path(config.docs_dir).resolve()
+        data = (root / self.config.data_dir).resolve()
+        if data == docs or docs in data.parents:
+            raise PluginError(
+                f"The data folder ({self.config.data_dir}) is inside docs/, so the chronology and the "
+                "people key would be published with the site. Move data/ beside docs/."
+            )
+        try:
+            self.case = load_case(root, options=dict(self.config), docs_dir=docs)
+        except CaseError as e:
+            raise PluginError(_case_error_message(e)) from None
+        self.findings = run_checks(self.case)
+        for f in self.findings:
+            if f.severity is Severity.INFO:
+                log.info(str(f))
+            else:
+                log.warning(str(f))
+
+        # The built site must never fetch anything: Material otherwise links Google Fonts.
+        if config.theme.name == "material" and config.theme.get("font") is not False:
+            config.theme["font"] = False
+            log.debug("theme.font set to false: the site must work offline")
+        config.extra_css.append(ASSET_PREFIX + "imr.css")
+        return config
+
+    def on_files(self, files: Files, *, config) -> Files:
+        for path in sorted(render.ASSETS.rglob("*")):
+            if path.is_file() and path.suffix in (".css", ".js", ".svg") and path.name != "print.css":
+                uri = ASSET_PREFIX + path.relative_to(render.ASSETS).as_posix()
+                files.append(File.generated(config, uri, abs_src_path=str(path)))
+        pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
+        self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
+        return files
+
+    # --- pages ------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        return "FINAL" if self.config.final and is_signed_off(self.case) else "DRAFT"
+
+    @property
+    def pdf_name(self) -> str | None:
+        if not self.config.pdf or self.command == "serve" and not os.environ.get("IMR_SERVE_PDF"):
+            return None
+        ref = re.sub(r"[^A-Za-z0-9._-]+", "-", self.case.config.case_reference).strip("-") or "IMR"
+        return f"{ref}-{self.case.config.edition}.pdf"
+
+    def _placeholder(self, name: str) -> str:
+        return f"IMRBLOCK{self._token}{name}"
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        sid = self._pages.get(page.file.src_uri)
+        blocks = render.section_blocks(self.case, sid) if sid else {}
+        if page.is_homepage:
+            blocks = {"home": render.home_block(self.case, self.pdf_name, self.status), **blocks}
+            if "<!-- imr:home -->" not in markdown:
+                markdown = _after_title(markdown, "<!-- imr:home -->")
+        self._blocks[page.file.src_uri] = blocks
+        for name in blocks:
+            marker = f"<!-- imr:{name} -->"
+            holder = f"\n\n{self._placeholder(name)}\n\n"
+            if marker in markdown:
+                markdown = markdown.replace(marker, holder, 1)
+            else:
+                markdown += holder
+        return markdown
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        sid = self._pages.get(page.file.src_uri)
+        for name, block in self._blocks.pop(page.file.src_uri, {}).items():
+            holder = self._placeholder(name)
+            html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
+        if sid:
+            self._print_html[sid] = html
+            self._page_urls[sid] = page.file.dest_uri
+        return render.banner(self.case, self.status) + html
+
+    # --- after the site ---------------------------------------------------------------------
+
+    @event_priority(-50)  # after other plugins have written their files
+    def on_post_build(self, *, config):
+        name = self.pdf_name
+        if not name:
+            return
+        from imr_site import pdf as imr_pdf  # WeasyPrint is slow to import: only when a PDF is wanted
+
+        doc = self._print_document(imr_pdf)
+        doc.site_dir = Path(config.site_dir)
+        out = Path(config.site_dir) / name
+        try:
+            pages = imr_pdf.write_pdf(doc, out)
+        except ValueError as e:
+            raise PluginError(f"The PDF could not be made: {e}") from None
+        self.pdf_path = out
+        log.info(f"PDF written: {out} ({pages} pages)")
+
+    def _print_document(self, imr_pdf):
+        case = self.case
+        sections = []
+        for s in case.spec.sections:
+            if s.id not in self._print_html:
+                continue
+            sections.append(
+                imr_pdf.PrintSection(
+                    id=s.id,
+                    title=s.title,
+                    number=s.number,
+                    url=self._page_urls[s.id],
+                    html=self._print_html[s.id],
+                    landscape=s.generated in LANDSCAPE,
+                )
+            )
+        intro = case.section("introduction")
+        author = intro.get("author.name") if intro else None
+        initials = (intro.get("subject.initials") if intro else None) or ""
+        completion = intro.get("completion_date") if intro else None
+        return imr_pdf.PrintDocument(
+            title=f"{case.spec.report_title}: {case.config.case_reference}",
+            case_reference=case.config.case_reference,
+            agency=case.config.agency,
+            subject_initials=str(initials),
+            protective_marking=case.config.protective_marking,
+            version=self.config.version or ("final" if self.status == "FINAL" else "draft"),
+            date=render.uk_date(completion) if completion else "",
+            status=self.status,
+            edition=case.config.edition,
+            author=str(author or case.config.agency),
+            subject=f"{case.spec.report_title} for {case.config.case_reference}, {case.config.agency}",
+            keywords=[case.spec.report_title, "Safeguarding Adults Review", case.config.case_reference,
+                      case.config.protective_marking, case.config.edition],
+            sections=sections,
+        )
+
+    def on_serve(self, server, *, config, builder):
+        data = self.case.data_path if self.case else None
+        if data and data.is_dir():
+            server.watch(str(data))
+        return server
+
+
+def _after_title(markdown: str, insert: str) -> str:
+    """Put `insert` after the page's first level-1 heading (or at the top)."""
+    m = re.search(r"^# .*$", markdown, flags=re.MULTILINE)
+    if not m:
+        return f"{insert}\n\n{markdown}"
+    return markdown[: m.end()] + f"\n\n{insert}\n" + markdown[m.end() :]
