@@ -29,6 +29,8 @@ _TOKEN = re.compile(
     r"(?![\w&])"
 )
 _ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+# Three or more capitalised words in a row are a heading typed in capitals, not abbreviations.
+_SHOUTING = re.compile(r"(?<![\w&.])[A-Z]{2,}(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 # What is not prose on a Markdown line.
 _NOT_PROSE = [
@@ -83,6 +85,7 @@ def tokens(text: str, remove: re.Pattern | None = None) -> list[str]:
     Postcodes, and whatever ``remove`` matches (the case reference), are taken out first.
     """
     text = _POSTCODE.sub(" ", text)
+    text = _SHOUTING.sub(" ", text)
     if remove is not None:
         text = remove.sub(" ", text)
     return [m.group(0) for m in _TOKEN.finditer(text) if _abbreviation_like(m.group(0))]

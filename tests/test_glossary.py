@@ -39,6 +39,8 @@ def test_honest_case_reports_only_the_unused_abbreviation(case_dir):
         ("two GPs and the GP's letter", ["GPs", "GP's"]),
         ("McDonald and MacKenzie, I and A", []),
         ("Smith-Jones wrote", []),
+        ("MENTAL CAPACITY ACT ASSESSMENT by the GP", ["GP"]),
+        ("the GP, CMHT and MCA", ["GP", "CMHT", "MCA"]),
     ],
 )
 def test_tokens(text, expected):

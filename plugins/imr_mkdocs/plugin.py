@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -182,6 +183,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         """Read every file of the anonymised build, the PDF included; publish only if clean."""
         site = Path(config.site_dir)
         skip = self._not_from_case
+        started = time.perf_counter()
         try:
             if self._staging is not None:
                 editions.gate_and_publish(self.case, self._staging, self._final_site_dir, skip=skip)
@@ -198,7 +200,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             self.pdf_path = None
             self.leak_error = e
             raise PluginError(str(e)) from None
-        log.info("Leak check: no name or other identifier found in the anonymised edition.")
+        log.info(
+            "Leak check: no name or other identifier found in the anonymised edition "
+            f"({time.perf_counter() - started:.1f} s); published to {config.site_dir}"
+        )
 
     def on_build_error(self, *, error):
         # Whatever went wrong, a half-built anonymised edition is never left behind.
