@@ -213,12 +213,16 @@ def _texts(value, line: int):
             yield from _texts(v, item_lines[i] if i < len(item_lines) else line)
 
 
-def authored_text(case, include_fields=None):
+def authored_text(case, include_fields=None, *, raw: bool = False):
     """(file, line, text) for every piece of text an author wrote, in the order of the report.
 
+    By default only prose: code, comments, link addresses and tags are left out (they hold no
+    abbreviations). ``raw=True`` gives every line as written, for the name check: a name in a
+    comment, a code block or a link is published in the page's HTML all the same.
     ``include_fields(page, key)`` can leave front matter fields out (the name check leaves out
     the introduction's details, which are meant to hold the real name).
     """
+    clean = (lambda t: t) if raw else strip_non_prose
     for page in case.pages:
         meta = page.meta
         for key, value in meta.items():
@@ -227,7 +231,12 @@ def authored_text(case, include_fields=None):
             if include_fields is not None and not include_fields(page, key):
                 continue
             for text, line in _texts(value, meta.line_of(key)):
-                yield page.rel, line, text
+                yield page.rel, line, clean(text)
+        if raw:
+            for i, line in enumerate(page.body.split("\n")):
+                if line.strip():
+                    yield page.rel, page.body_start + i, line
+            continue
         for h in page.headings:
             yield page.rel, h.line, strip_non_prose(h.text)
         for i, line in enumerate(page.body_lines):
@@ -238,10 +247,10 @@ def authored_text(case, include_fields=None):
         items = getattr(data, "entries", None) or getattr(data, "actions", None) or []
         for item in items:
             for key, value in item.fields.items():
-                if name == "chronology" and key in ("date", "end_date", "time", "end_time", "seq"):
+                if not raw and key in ("date", "end_date", "time", "end_time", "seq"):
                     continue
                 for text, line in _texts(value, item.line_of(key)):
-                    yield data.rel, line, text
+                    yield data.rel, line, clean(text)
 
 
 def find_usage(case, vocab: Vocabulary | None = None) -> Usage:

@@ -99,7 +99,9 @@ def test_no_data_file_is_copied_into_the_site(both):
 
 
 def _leaking_case(tmp_path, **options):
-    return write_case(tmp_path / "case", edition="anonymised", extra_options={**GATE_ONLY, **options})
+    return write_case(
+        tmp_path / "case", edition="anonymised", extra_options={**GATE_ONLY, **options}
+    )
 
 
 def build_stopped_by_gate(case, site, **options) -> str:
@@ -124,8 +126,11 @@ def _expect_leak(case, site, *, files, where, found, pdf=False):
     message = build_stopped_by_gate(case, site, pdf=pdf)
     for f in files:
         assert f"  {f}:" in message, message
-    listed = [line.strip().rstrip(":") for line in message.splitlines() if line.startswith("  ") and
-              line.rstrip().endswith(":")]
+    listed = [
+        line.strip().rstrip(":")
+        for line in message.splitlines()
+        if line.startswith("  ") and line.rstrip().endswith(":")
+    ]
     assert listed == files, message
     assert where in message and found in message
     assert list(site.iterdir()) == [], "the leaking edition (or an older one) was left in place"
@@ -137,20 +142,36 @@ def _expect_leak(case, site, *, files, where, found, pdf=False):
 def test_leak_in_html_only(tmp_path):
     # An attribute: shown on hover, never indexed for search, not printed in the PDF.
     case = _leaking_case(tmp_path)
-    edit(case / "docs/02-factual-summary.md", "GP1 was her GP.",
-         'GP1 was her <span title="Dr Quenby">GP</span>.')
-    _expect_leak(case, case / "site", files=["02-factual-summary.html"], where="page attributes",
-                 found="'Quenby'")
+    edit(
+        case / "docs/02-factual-summary.md",
+        "GP1 was her GP.",
+        'GP1 was her <span title="Dr Quenby">GP</span>.',
+    )
+    _expect_leak(
+        case,
+        case / "site",
+        files=["02-factual-summary.html"],
+        where="page attributes",
+        found="'Quenby'",
+    )
 
 
 @pytest.mark.expect_warnings  # the gate's error is logged
 def test_leak_in_search_index_only(tmp_path):
     # Front matter tags are indexed by the search plugin but not shown without the tags plugin.
     case = _leaking_case(tmp_path)
-    edit(case / "docs/02-factual-summary.md", "section: factual_summary",
-         "section: factual_summary\ntags: [Ally]")
-    _expect_leak(case, case / "site", files=["search/search_index.json"], where="search index",
-                 found="'Ally'")
+    edit(
+        case / "docs/02-factual-summary.md",
+        "section: factual_summary",
+        "section: factual_summary\ntags: [Ally]",
+    )
+    _expect_leak(
+        case,
+        case / "site",
+        files=["search/search_index.json"],
+        where="search index",
+        found="'Ally'",
+    )
 
 
 @pytest.mark.expect_warnings  # the gate's error is logged
@@ -158,7 +179,8 @@ def test_leak_in_sitemap_only(tmp_path):
     # Nothing an author writes reaches only the sitemap, so a build hook plants it there, after
     # MkDocs wrote it and before the gate reads it.
     case = _leaking_case(tmp_path)
-    (case / "hook.py").write_text(textwrap.dedent("""
+    (case / "hook.py").write_text(
+        textwrap.dedent("""
         from pathlib import Path
         from mkdocs.plugins import event_priority
 
@@ -166,7 +188,8 @@ def test_leak_in_sitemap_only(tmp_path):
         def on_post_build(config):
             p = Path(config.site_dir) / "sitemap.xml"
             p.write_text(p.read_text().replace("</urlset>", "<!-- 14 Heron Close --></urlset>"))
-    """))
+    """)
+    )
     edit(case / "mkdocs.yml", "plugins:", "hooks: [hook.py]\nplugins:")
     _expect_leak(case, case / "site", files=["sitemap.xml"], where="sitemap", found="Heron Close")
 
@@ -175,16 +198,28 @@ def test_leak_in_sitemap_only(tmp_path):
 def test_leak_in_pdf_text_only(tmp_path):
     # The version is printed on the PDF's cover and footer only.
     case = _leaking_case(tmp_path, version="0.3 for Sarah Marsh")
-    _expect_leak(case, case / "site", files=["SAR-2024-07-anonymised.pdf"], where="PDF text",
-                 found="'Sarah Marsh'", pdf=True)
+    _expect_leak(
+        case,
+        case / "site",
+        files=["SAR-2024-07-anonymised.pdf"],
+        where="PDF text",
+        found="'Sarah Marsh'",
+        pdf=True,
+    )
 
 
 @pytest.mark.expect_warnings  # the gate's error is logged
 def test_leak_in_pdf_metadata_only(tmp_path):
     # Extra keywords go into the PDF's metadata and nowhere else.
     case = _leaking_case(tmp_path, pdf_keywords=["Heron Close"])
-    message = _expect_leak(case, case / "site", files=["SAR-2024-07-anonymised.pdf"],
-                           where="PDF metadata", found="Heron Close", pdf=True)
+    message = _expect_leak(
+        case,
+        case / "site",
+        files=["SAR-2024-07-anonymised.pdf"],
+        where="PDF metadata",
+        found="Heron Close",
+        pdf=True,
+    )
     assert "PDF text" not in message
 
 

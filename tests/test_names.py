@@ -124,14 +124,22 @@ def test_names_are_found_in_every_kind_of_text(case_dir, where, old, new):
     assert any(w in line for w in ("Sarah", "Brownlow", "Ally", "23/07/1948")), line
 
 
-def test_names_in_code_and_comments_are_still_prose_free(case_dir):
-    # Code blocks are not prose for abbreviations, but names there would still be published.
-    edit(
-        case_dir / "docs/02-factual-summary.md",
-        "GP1 was her GP.",
-        "GP1 was her GP.\n\n<!-- Marsh -->",
-    )
-    assert codes(run_checks(load_case(case_dir))) == []
+@pytest.mark.parametrize(
+    "written",
+    [
+        "<!-- ask Marsh -->",
+        "`Marsh`",
+        "[DN2](https://intranet/staff/Sarah-Marsh)",
+        '<span title="Marsh">DN2</span>',
+        "```\nMarsh\n```",
+    ],
+)
+def test_names_in_code_comments_and_links_are_found(case_dir, written):
+    # Not prose, but published in the page's HTML all the same.
+    page = case_dir / "docs/02-factual-summary.md"
+    edit(page, "GP1 was her GP.", f"GP1 was her GP.\n\n{written}")
+    found = codes(run_checks(load_case(case_dir)))
+    assert [f.code for f in found] == ["ANO001"]
 
 
 def test_subject_details_in_the_introduction_are_allowed(case_dir):

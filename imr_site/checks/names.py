@@ -106,30 +106,37 @@ def check(case) -> list[Finding]:
     if not ids:
         return out
     include, intro, hidden = _outside_details(case)
-    for file, line, text in authored_text(case, include):
-        for m in ids.find(text):
-            out.append(_name_finding(file, line, m))
+    for file, line, text in authored_text(case, include, raw=True):
+        matches = ids.find(text)
+        if matches:
+            out.append(_name_finding(file, line, *matches))
     # The introduction's own subject fields: only the identifying ones may name the subject.
     if intro is not None and isinstance(intro.get("subject"), dict):
         for key, value in intro.get("subject").items():
             if f"subject.{key}" in hidden or value in (None, ""):
                 continue
-            for m in ids.find(str(value)):
-                out.append(_name_finding(intro.rel, intro.line_of(f"subject.{key}"), m))
+            matches = ids.find(str(value))
+            if matches:
+                out.append(_name_finding(intro.rel, intro.line_of(f"subject.{key}"), *matches))
     if glossary:
         for t in glossary.terms.values():
-            for m in ids.find(t.meaning):
-                out.append(_name_finding(glossary.rel, t.line, m))
+            matches = ids.find(t.meaning)
+            if matches:
+                out.append(_name_finding(glossary.rel, t.line, *matches))
     return out
 
 
-def _name_finding(file: str, line: int | None, m) -> Finding:
+def _name_finding(file: str, line: int | None, *matches) -> Finding:
+    """One finding per line, however many names are on it."""
+    what = ", ".join(dict.fromkeys(m.explain() for m in matches))
+    verb = "is" if len(matches) == 1 else "are"
+    advice = " or ".join(dict.fromkeys(m.advice() for m in matches))
     return finding(
         R_NAME.code,
         file,
         line,
-        f"{m.explain()} is written here. Write {m.advice()} instead: the report must identify "
-        "people only by their labels.",
+        f"{what} {verb} written here. Write {advice} instead: the report must identify people "
+        "only by their labels.",
     )
 
 
