@@ -70,6 +70,17 @@ def staging_dir(final_dir: str | Path) -> Path:
     return final.parent / f".{final.name}.imr-staging-{uuid.uuid4().hex[:8]}"
 
 
+def remove_stale_staging(final_dir: str | Path) -> None:
+    """Delete staging folders an interrupted build left beside ``final_dir`` (they may leak)."""
+    final = Path(final_dir).resolve()
+    if not final.parent.is_dir():
+        return
+    for pattern in (f".{final.name}.imr-staging-*", f".{final.name}.imr-old-*"):
+        for p in final.parent.glob(pattern):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+
+
 def check_output(
     case,
     output_dir: str | Path,

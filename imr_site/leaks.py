@@ -98,16 +98,19 @@ def _matches(ids: IdentifierSet, text: str) -> list[tuple[str, str]]:
 
 
 def html_texts(markup: str) -> list[tuple[str, str]]:
-    """(where, text) views of an HTML page: what a reader sees, and the raw markup."""
+    """(where, text) views of an HTML page: its text, its attributes and its comments."""
     no_comments = _COMMENT.sub(" ", markup)
     # Inline tags can split a word ("Mar<em>sh</em>"): join across them; block tags separate.
     joined = _ANY_TAG.sub(" ", _INLINE_TAGS.sub("", no_comments))
     spaced = _ANY_TAG.sub(" ", no_comments)
     attributes = "\n".join(m.group(2) for m in _ATTRIBUTE.finditer(markup))
+    # A comment is invisible on the page but is in the file anyone can save.
+    comments = "\n".join(m.group(0)[4:-3] for m in _COMMENT.finditer(markup))
     return [
         ("page text", html.unescape(joined)),
         ("page text", html.unescape(spaced)),
         ("page attributes", html.unescape(attributes)),
+        ("page comments", comments),
     ]
 
 

@@ -135,7 +135,18 @@ def load_people(path: Path, rel: str, case=None) -> tuple[PeopleKey, list[Findin
                 )
             )
             d = {}
-        name = str(d.get("name") or "").strip()
+        raw_name = d.get("name")
+        if isinstance(raw_name, (dict, list)):
+            findings.append(
+                finding(
+                    R_SHAPE.code,
+                    rel,
+                    d.line_of("name") if isinstance(d, LineDict) else line,
+                    f"the name of '{label}' must be written as text, like 'name: Sarah Marsh'.",
+                )
+            )
+            raw_name = " ".join(str(x) for x in raw_name) if isinstance(raw_name, list) else ""
+        name = str(raw_name or "").strip()
         if not name:
             # The label is kept: the report uses it, and nothing the author wrote is lost.
             findings.append(

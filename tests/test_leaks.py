@@ -44,6 +44,7 @@ def test_clean_output_has_no_leak(tmp_path):
         ("index.html", "<p>Mrs Brown<em>low</em> was seen</p>", "page text"),
         ("index.html", '<p title="Sarah Marsh">DN2</p>', "page attributes"),
         ("index.html", "<p>born 23&#47;07&#47;1948</p>", "page text"),
+        ("index.html", "<p>DN2</p><!-- ask Sarah -->", "page comments"),
         ("index.html", '<meta name="description" content="About Alice">', "page attributes"),
         ("search/search_index.json", json.dumps({"docs": [{"tags": ["MARSH"]}]}), "search index"),
         (
@@ -171,3 +172,16 @@ def test_publish_and_discard_helpers(tmp_path):
 def test_pdf_name():
     assert pdf_name("SAR-2024-07", "anonymised") == "SAR-2024-07-anonymised.pdf"
     assert pdf_name("SAR 2024/07", "restricted") == "SAR-2024-07-restricted.pdf"
+
+
+def test_stale_staging_is_removed(tmp_path):
+    from imr_site.editions import remove_stale_staging, staging_dir
+
+    final = tmp_path / "site"
+    stale = staging_dir(final)
+    stale.mkdir()
+    (stale / "index.html").write_text("<p>Sarah Marsh</p>")
+    other = tmp_path / ".other.imr-staging-1234"
+    other.mkdir()
+    remove_stale_staging(final)
+    assert not stale.exists() and other.exists()

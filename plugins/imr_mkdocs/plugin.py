@@ -113,6 +113,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.leak_error = None
         if self.case.config.edition == editions.ANONYMISED and self.command != "serve":
             self._final_site_dir = Path(config.site_dir).resolve()
+            editions.remove_stale_staging(self._final_site_dir)
             self._staging = editions.staging_dir(self._final_site_dir)
             config.site_dir = str(self._staging)
         return config
