@@ -247,3 +247,32 @@ def test_name_check_reports_before_the_gate(tmp_path):
     result = run_imr("check", str(case))
     assert result.returncode == 1 and "ANO001" in result.stdout
     assert "docs/02-factual-summary.md:" in result.stdout and "GP1" in result.stdout
+
+
+def test_gate_finds_the_real_names_in_the_restricted_example(built_example):
+    """The gate is not vacuous: on the example's restricted build (PDF included) it finds the
+    names the restricted edition is meant to show, in the pages and in the PDF."""
+    from imr_site.case import load_case
+    from imr_site.editions import check_output
+
+    case = load_case(built_example.case_dir)
+    theme = {
+        p.relative_to(built_example.site_dir).as_posix()
+        for p in (built_example.site_dir / "assets").rglob("*")
+        if "imr" not in p.parts
+    }
+    leaks, problems = check_output(case, built_example.site_dir, skip=theme)
+    assert problems == []
+    files = {leak.file for leak in leaks}
+    assert "00-introduction.html" in files and built_example.pdf.name in files
+    assert any(leak.found == "Agnes Bramwell" for leak in leaks)
+
+
+def test_example_anonymised_html_passes_the_gate(tmp_path):
+    from conftest import copy_example
+
+    case = copy_example(tmp_path / "example")
+    plugin, warnings = build_site(case, case / "site", edition="anonymised", pdf=False)
+    assert plugin.leak_error is None and warnings == []
+    assert (case / "site" / "index.html").is_file()
+    assert "Bramwell" not in (case / "site" / "00-introduction.html").read_text()

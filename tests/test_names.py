@@ -14,8 +14,11 @@ from imr_site.identifiers import SubjectDetails, identifiers_from
 from imr_site.people import Person
 
 
-def codes(findings, prefix=("ANO", "PPL")):
-    return [f for f in findings if f.code.startswith(prefix)]
+def codes(findings, prefix=("ANO", "PPL"), unused_labels=False):
+    """The findings of this issue; PPL007 (a label not used) only when asked for."""
+    return [
+        f for f in findings if f.code.startswith(prefix) and (unused_labels or f.code != "PPL007")
+    ]
 
 
 @pytest.fixture
@@ -279,3 +282,17 @@ def test_name_check_speed(case_dir):
     elapsed = time.perf_counter() - start
     assert found == []
     assert elapsed < 2.0, elapsed
+
+
+def test_unused_label_is_information(tmp_path):
+    people = copy.deepcopy(PEOPLE)
+    people["SW1"] = {"name": "Rita Noble", "role": "Social Worker", "agency": "Council"}
+    found = codes(run_checks(_people_case(tmp_path, people)), ("PPL",), unused_labels=True)
+    assert [(f.code, f.severity.value) for f in found] == [("PPL007", "info")]
+    assert "SW1" in found[0].message
+
+
+def test_label_missing_from_the_key_points_to_the_people_key(case_dir):
+    edit(case_dir / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. SW3 visited.")
+    found = [f for f in run_checks(load_case(case_dir)) if f.code == "GLO002"]
+    assert len(found) == 1 and "data/people.yml" in found[0].message

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ..abbreviations import find_usage, ignore_options, vocabulary
 from ..findings import Finding, finding, rule
+
+_LABEL_LIKE = re.compile(r"[A-Z]{1,4}\d{1,3}")  # DN3, SW12: usually a person's label
 
 R_UNDEFINED = rule(
     "GLO002",
@@ -46,13 +50,20 @@ def check(case) -> list[Finding]:
             first = file_uses[0]
             more = len(file_uses) - 1
             also = f" (and {more} more time{'s' if more > 1 else ''} in this file)" if more else ""
+            if _LABEL_LIKE.fullmatch(abbr):
+                fix = (
+                    f"If it stands for a person, add '{abbr}' to data/people.yml with their name, "
+                    "role and agency; otherwise add it to the glossary."
+                )
+            else:
+                fix = f"Add '{abbr}: <what it stands for>' to the glossary, or write it in full."
             out.append(
                 finding(
                     R_UNDEFINED.code,
                     file,
                     first.line,
                     f"'{abbr}' looks like an abbreviation but is not in data/glossary.yml{also}. "
-                    f"Add '{abbr}: <what it stands for>' to the glossary, or write it in full.",
+                    + fix,
                 )
             )
     if glossary:

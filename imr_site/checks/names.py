@@ -10,6 +10,7 @@ anonymised edition hides, may hold them.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..abbreviations import authored_text
@@ -34,6 +35,13 @@ R_FILE_LEAK = rule(
     "error",
     "A file in docs/ names a real person",
     "Files in docs/ are copied into the site as they are: remove the name or the file.",
+)
+R_LABEL_UNUSED = rule(
+    "PPL007",
+    "info",
+    "A people key label is not used in the report",
+    "Nothing to do: the person is still listed in the restricted key. Delete the entry if the "
+    "person is not part of the report.",
 )
 R_LABEL_IS_ABBREVIATION = rule(
     "PPL003",
@@ -103,6 +111,7 @@ def check(case) -> list[Finding]:
                         f"label, such as '{p.label}1', and use it in the report.",
                     )
                 )
+    out += _unused_labels(case)
     if not ids:
         return out
     include, intro, hidden = _outside_details(case)
@@ -124,6 +133,34 @@ def check(case) -> list[Finding]:
             if matches:
                 out.append(_name_finding(glossary.rel, t.line, *matches))
     return out
+
+
+def _unused_labels(case) -> list[Finding]:
+    people = case.data.get("people")
+    if not people or not people.people:
+        return []
+    labels = {p.label for p in people.people}
+    pattern = re.compile(
+        r"(?<![\w])("
+        + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+        + r")(?![\w])"
+    )
+    seen: set[str] = set()
+    for _file, _line, text in authored_text(case):
+        seen.update(pattern.findall(text))
+        if seen == labels:
+            return []
+    return [
+        finding(
+            R_LABEL_UNUSED.code,
+            people.rel,
+            p.line,
+            f"'{p.label}' ({p.role or 'no role given'}) is in the people key but not used in the "
+            "report.",
+        )
+        for p in people.people
+        if p.label not in seen
+    ]
 
 
 def _name_finding(file: str, line: int | None, *matches) -> Finding:
