@@ -296,3 +296,9 @@ def test_label_missing_from_the_key_points_to_the_people_key(case_dir):
     edit(case_dir / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. SW3 visited.")
     found = [f for f in run_checks(load_case(case_dir)) if f.code == "GLO002"]
     assert len(found) == 1 and "data/people.yml" in found[0].message
+
+
+def test_name_in_mkdocs_yml(case_dir):
+    edit(case_dir / "mkdocs.yml", "site_name: IMR SAR-2024-07", "site_name: Review for Ms Brownlow")
+    found = codes(run_checks(load_case(case_dir)))
+    assert [(f.code, f.file, f.line) for f in found] == [("ANO001", "mkdocs.yml", 1)]

@@ -127,6 +127,16 @@ def check(case) -> list[Finding]:
             matches = ids.find(str(value))
             if matches:
                 out.append(_name_finding(intro.rel, intro.line_of(f"subject.{key}"), *matches))
+    # mkdocs.yml: the site name, the navigation titles and some options are published too.
+    if case.config_file is not None and case.config_file.is_file():
+        rel = case.rel(case.config_file)
+        lines = case.config_file.read_text(encoding="utf-8-sig", errors="replace").split("\n")
+        for i, line in enumerate(lines, start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            matches = ids.find(line)
+            if matches:
+                out.append(_name_finding(rel, i, *matches))
     if glossary:
         for t in glossary.terms.values():
             matches = ids.find(t.meaning)
