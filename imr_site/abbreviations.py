@@ -284,7 +284,9 @@ def render_block(case, edition: str | None = None) -> str:
     """The abbreviations and anonymisation sheet: abbreviations used, and (restricted) the key."""
     edition = edition or case.config.edition
     people = case.data.get("people")
-    show_key = edition == "restricted"
+    from .editions import shows_people_key
+
+    show_key = shows_people_key(edition)
     from .render import render_template
 
     return render_template(
@@ -334,7 +336,9 @@ def hover_terms(case) -> dict[str, str]:
     glossary = case.data.get("glossary")
     out = {t.abbreviation: t.meaning for t in glossary.terms.values()} if glossary else {}
     people = case.data.get("people")
-    if people and case.config.edition == "restricted":
+    from .editions import shows_people_key
+
+    if people and shows_people_key(case.config.edition):
         for p in people.people:
             what = ", ".join(x for x in (p.role, p.agency) if x)
             out.setdefault(p.label, f"{p.name} ({what})" if what else p.name)

@@ -71,10 +71,12 @@ def details_block(case, section_id: str) -> str:
     page = case.section(section_id)
     if spec is None or not spec.fields or page is None:
         return ""
-    anonymised = case.config.edition == "anonymised"
+    from .editions import hidden_fields
+
+    hidden = hidden_fields(case)  # the subject's identifying details, in the anonymised edition
     groups: list[tuple[str | None, list[tuple[str, str]]]] = []
     for f in spec.fields:
-        if anonymised and f.identifying:
+        if f.key in hidden:
             continue
         row = (f.label, _display(f, field_value(case, page, f)))
         if groups and groups[-1][0] == f.group:
