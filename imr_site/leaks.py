@@ -257,6 +257,34 @@ def _views(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
     return [], []
 
 
+def data_copies(site_dir: str | Path, data_dir: str | Path) -> list[tuple[str, str]]:
+    """(output file, data file) for every file of the build that is a copy of a data file."""
+    import hashlib
+
+    data = Path(data_dir)
+    if not data.is_dir():
+        return []
+    digests: dict[tuple[int, str], str] = {}
+    for p in data.rglob("*"):
+        if p.is_file():
+            digests[(p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())] = p.name
+    sizes = {size for size, _ in digests}
+    out = []
+    root = Path(site_dir)
+    for p in sorted(root.rglob("*")) if root.is_dir() else []:
+        if not p.is_file():
+            continue
+        rel = p.relative_to(root).as_posix()
+        if p.name in ("people.yml", "people-key.yml", "people.yaml"):
+            out.append((rel, p.name))
+            continue
+        if p.stat().st_size in sizes:
+            key = (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+            if key in digests:
+                out.append((rel, digests[key]))
+    return out
+
+
 def leak_findings(leaks: list[Leak], problems: list[str], output_name: str = "") -> list[Finding]:
     """The gate's result as findings (for ``imr check``-style output)."""
     prefix = f"{output_name.rstrip('/')}/" if output_name else ""

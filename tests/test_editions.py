@@ -276,3 +276,27 @@ def test_example_anonymised_html_passes_the_gate(tmp_path):
     assert plugin.leak_error is None and warnings == []
     assert (case / "site" / "index.html").is_file()
     assert "Bramwell" not in (case / "site" / "00-introduction.html").read_text()
+
+
+@pytest.mark.expect_warnings  # the build's error is logged
+def test_a_data_file_copied_into_the_site_fails_any_edition(tmp_path):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    case = write_case(tmp_path / "case")
+    (case / "hook.py").write_text(
+        textwrap.dedent("""
+        import shutil
+        from pathlib import Path
+        from mkdocs.plugins import event_priority
+
+        @event_priority(-10)
+        def on_post_build(config):
+            src = Path(config.config_file_path).parent / "data" / "people.yml"
+            shutil.copy(src, Path(config.site_dir) / "staff.txt")
+    """)
+    )
+    edit(case / "mkdocs.yml", "plugins:", "hooks: [hook.py]\nplugins:")
+    cfg = load_config(config_file=str(case / "mkdocs.yml"), site_dir=str(case / "site"))
+    with pytest.raises(Abort):
+        build(cfg)

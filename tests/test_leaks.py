@@ -185,3 +185,20 @@ def test_stale_staging_is_removed(tmp_path):
     other.mkdir()
     remove_stale_staging(final)
     assert not stale.exists() and other.exists()
+
+
+def test_copies_of_data_files_are_found(tmp_path):
+    from imr_site.leaks import data_copies
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "chronology.yml").write_text("- date: 2024-01-01\n  event: visit\n")
+    site = clean_site(tmp_path / "site")
+    assert data_copies(site, data) == []
+    (site / "downloads").mkdir()
+    (site / "downloads" / "c.txt").write_text("- date: 2024-01-01\n  event: visit\n")
+    (site / "people.yml").write_text("x")
+    assert data_copies(site, data) == [
+        ("downloads/c.txt", "chronology.yml"),
+        ("people.yml", "people.yml"),
+    ]

@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from imr_site import abbreviations, editions, render
+from imr_site import abbreviations, editions, leaks, render
 from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
 from imr_site.findings import CaseError, Finding, Severity
@@ -176,6 +176,15 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
 
     @event_priority(-50)  # after other plugins (search, sitemap) have written their files
     def on_post_build(self, *, config):
+        copies = leaks.data_copies(config.site_dir, self.case.data_path)
+        if copies:
+            editions.discard(self._staging)
+            self._staging = None
+            where = ", ".join(f"{out} (a copy of data/{src})" for out, src in copies)
+            raise PluginError(
+                f"Files from data/ were copied into the site: {where}. Data files are never "
+                "published: remove them from docs/ (and any hook or setting that copies them)."
+            )
         self._write_pdf(config)
         if self.case.config.edition == editions.ANONYMISED:
             self._leak_gate(config)
