@@ -137,7 +137,13 @@ def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None) -> int
     except (PluginError, ConfigurationError, Abort) as e:
         leak = getattr(plugin, "leak_error", None)
         if leak is not None:
-            # Names found in the anonymised output: findings, not an unreadable case.
+            # Names found in the anonymised output: findings (ANO002), not an unreadable case.
+            from .leaks import leak_findings
+
+            shown = str(site_dir)
+            if site_dir.is_relative_to(case_dir):
+                shown = site_dir.relative_to(case_dir).as_posix()
+            print(format_text(leak_findings(leak.leaks, leak.problems, shown)), file=sys.stderr)
             print(f"Build stopped: {leak}", file=sys.stderr)
             return EXIT_FINDINGS
         print(f"Build stopped: {e}", file=sys.stderr)

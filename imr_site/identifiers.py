@@ -196,7 +196,7 @@ class IdentifierSet:
 
 
 def _pattern(variant: str) -> str:
-    """A regular expression for one identifier: any whitespace between words, optional '.'."""
+    """A regular expression for one identifier: any spaces, line breaks or commas between words."""
     words = variant.split()
     parts = []
     for w in words:

@@ -229,6 +229,7 @@ def test_cli_reports_a_leak_as_findings(tmp_path):
     result = run_imr("build", str(case), "--edition", "anonymised")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "03-chronology.html" in result.stderr and "'Ally'" in result.stderr
+    assert "site/03-chronology.html: error ANO002:" in result.stderr
     assert not any((case / "site").iterdir()) if (case / "site").exists() else True
 
 
