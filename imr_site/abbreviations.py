@@ -28,7 +28,9 @@ _TOKEN = re.compile(
     r"(?:['’]s)?"  # GP's
     r"(?![\w&])"
 )
-_ROMAN = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
+# Roman numerals as a report numbers things (ii, IV, XIV). Not C, D, L or M: DC, DI, CD and MD
+# are abbreviations (Detective Constable, Detective Inspector ...).
+_ROMAN = re.compile(r"^(?=[XVI])X{0,3}(IX|IV|V?I{0,3})$")
 # Three or more capitalised words in a row are a heading typed in capitals, not abbreviations.
 _SHOUTING = re.compile(r"(?<![\w&.])[A-Z]{2,}(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
@@ -134,12 +136,15 @@ class Vocabulary:
 
     def resolve(self, token: str) -> str | None:
         """The abbreviation a written word counts as, or None when it is not one to list."""
-        for abbr in dict.fromkeys((token, base_form(token))):
-            if abbr in self.labels or self.ignored(token, abbr):
-                return None
-            key = self.defined(abbr)
+        forms = list(dict.fromkeys((token, base_form(token))))
+        if any(abbr in self.labels for abbr in forms):
+            return None
+        for abbr in forms:
+            key = self.defined(abbr)  # defined wins over ignored: it is listed on the sheet
             if key:
                 return key
+        if any(self.ignored(token, abbr) for abbr in forms):
+            return None
         abbr = base_form(token)
         return abbr
 

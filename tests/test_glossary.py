@@ -108,6 +108,20 @@ def test_ignore_list_case_reference_roman_numerals_postcodes(case_dir):
     assert [f.code for f in glo(run_checks(load_case(case_dir)))] == ["GLO003"]
 
 
+def test_police_ranks_are_not_roman_numerals(tmp_path):
+    glossary = {**GLOSSARY, "DC": "Detective Constable"}
+    case = write_case(tmp_path / "c", glossary=glossary)
+    edit(
+        case / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. DC and DI called."
+    )
+    found = glo(run_checks(load_case(case)))
+    assert {(f.code, f.message.split("'")[1]) for f in found} == {
+        ("GLO002", "DI"),
+        ("GLO003", "CMHT"),
+    }
+    assert "Detective Constable" in abbr.render_block(load_case(case))
+
+
 def test_bad_ignore_option(case_dir):
     edit(
         case_dir / "mkdocs.yml",
