@@ -116,6 +116,7 @@ def test_name_in_prose_is_an_error_naming_file_line_and_label(case_dir):
             "section: factual_summary\ndescription: About Ally",
         ),
         ("docs/00-introduction.md", "gender: Female", "gender: Female\n  note: Ally"),
+        ("docs/00-introduction.md", "name: Jo Author", "name: Sarah Marsh"),
     ],
 )
 def test_names_are_found_in_every_kind_of_text(case_dir, where, old, new):

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from ..abbreviations import authored_text
+from ..editions import ANONYMISED, hidden_fields
 from ..findings import Finding, finding, rule
 from ..identifiers import build_identifiers
 
@@ -69,26 +70,29 @@ _TEXT_SUFFIXES = {
 }
 
 
-def _outside_details(case):
-    intro = case.section("introduction")
-    spec = case.spec.section("introduction")
-    hidden = {f.key for f in spec.fields if f.identifying} if spec else set()
-    hidden |= {
-        "subject.full_name",
-        "subject.dob",
-        "subject.address",
-        "subject.aliases",
-        "subject.identifiers",
-    }
+def _introduction_fields(case, page) -> list[tuple[int, str]]:
+    """(line, text) of the introduction's front matter fields that every edition shows.
 
-    def include(page, key: str) -> bool:
-        if page is not intro:
-            return True
-        if key != "subject":
-            return True
-        return False
+    The fields the anonymised edition hides (full name, date of birth, address) are meant to
+    hold the real details; every other field is shown in both editions and is checked.
+    """
+    hidden = hidden_fields(case, ANONYMISED)
+    out: list[tuple[int, str]] = []
 
-    return include, intro, hidden
+    def walk(value, dotted: str) -> None:
+        if dotted in hidden or value in (None, ""):
+            return
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, f"{dotted}.{k}" if dotted else str(k))
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, dotted)
+        elif dotted not in ("section", "status"):
+            out.append((page.line_of(dotted), str(value)))
+
+    walk(page.meta, "")
+    return out
 
 
 def check(case) -> list[Finding]:
@@ -114,19 +118,16 @@ def check(case) -> list[Finding]:
     out += _unused_labels(case)
     if not ids:
         return out
-    include, intro, hidden = _outside_details(case)
-    for file, line, text in authored_text(case, include, raw=True):
+    intro = case.section("introduction")
+    for file, line, text in authored_text(case, lambda page, key: page is not intro, raw=True):
         matches = ids.find(text)
         if matches:
             out.append(_name_finding(file, line, *matches))
-    # The introduction's own subject fields: only the identifying ones may name the subject.
-    if intro is not None and isinstance(intro.get("subject"), dict):
-        for key, value in intro.get("subject").items():
-            if f"subject.{key}" in hidden or value in (None, ""):
-                continue
-            matches = ids.find(str(value))
+    if intro is not None:
+        for line, text in _introduction_fields(case, intro):
+            matches = ids.find(text)
             if matches:
-                out.append(_name_finding(intro.rel, intro.line_of(f"subject.{key}"), *matches))
+                out.append(_name_finding(intro.rel, line, *matches))
     # mkdocs.yml: the site name, the navigation titles and some options are published too.
     if case.config_file is not None and case.config_file.is_file():
         rel = case.rel(case.config_file)
