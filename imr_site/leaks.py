@@ -66,6 +66,8 @@ _BINARY_SUFFIXES = {
     ".otf",
     ".eot",
 }
+# Office documents are zip files of XML: an attachment in docs/ is read member by member.
+ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip"}
 _INLINE_TAGS = re.compile(
     r"</?(?:a|abbr|b|i|em|strong|span|mark|code|sub|sup|small|u|s|q|cite|dfn|kbd|var|time|bdi|bdo)"
     r"\b[^>]*>",
@@ -217,7 +219,7 @@ def scan_output(
             rel = path.name
         if rel in skipped:
             continue
-        views, file_problems = _views(path, rel)
+        views, file_problems = file_texts(path, rel)
         # A page or attachment named after someone leaks through its address.
         views.append(("file name", re.sub(r"[-_/.]", " ", rel)))
         problems += [f"{rel}: {p}" for p in file_problems]
@@ -231,7 +233,8 @@ def scan_output(
     return leaks, problems
 
 
-def _views(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
+def file_texts(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(where, text) views of one output file as a reader or a machine sees it, and problems."""
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix == ".pdf":
@@ -242,6 +245,8 @@ def _views(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
         except (OSError, EOFError) as e:
             return [], [f"the compressed file cannot be read ({e})"]
         return [("sitemap" if "sitemap" in name else "compressed file", raw)], []
+    if suffix in ZIP_SUFFIXES:
+        return _zip_texts(path)
     if suffix in _BINARY_SUFFIXES:
         # Images and fonts are compressed data: searching them would "find" short names by chance.
         return [], []
@@ -255,6 +260,28 @@ def _views(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
     if suffix in _TEXT_SUFFIXES or "\x00" not in text[:4096]:
         return [("file", text)], []
     return [], []
+
+
+def _zip_texts(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    import zipfile
+
+    views: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                views.append(("attachment (member name)", info.filename))
+                if info.is_dir() or info.file_size > 50_000_000:
+                    continue
+                data = z.read(info)
+                if b"\x00" in data[:4096]:
+                    continue
+                text = data.decode("utf-8", errors="replace")
+                # Word splits text into runs (<w:t>Mar</w:t><w:t>sh</w:t>): read it both ways.
+                views.append(("attachment", _ANY_TAG.sub("", text)))
+                views.append(("attachment", html.unescape(_ANY_TAG.sub(" ", text))))
+    except (zipfile.BadZipFile, OSError, RuntimeError) as e:
+        return [], [f"the attachment cannot be opened to check it ({e})"]
+    return views, []
 
 
 def data_copies(site_dir: str | Path, data_dir: str | Path) -> list[tuple[str, str]]:

@@ -202,3 +202,19 @@ def test_copies_of_data_files_are_found(tmp_path):
         ("downloads/c.txt", "chronology.yml"),
         ("people.yml", "people.yml"),
     ]
+
+
+def test_office_attachment_is_read(tmp_path):
+    import zipfile
+
+    site = clean_site(tmp_path / "site")
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr(
+            "word/document.xml", "<w:p><w:r><w:t>Dear Mrs Brown</w:t><w:t>low</w:t></w:r></w:p>"
+        )
+    leaks, problems = scan_output(site, IDS)
+    assert problems == [] and {(leak.file, leak.where) for leak in leaks} == {
+        ("letter.docx", "attachment")
+    }
+    (site / "broken.xlsx").write_bytes(b"not a zip")
+    assert scan_output(site, IDS)[1]

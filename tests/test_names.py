@@ -303,3 +303,12 @@ def test_name_in_mkdocs_yml(case_dir):
     edit(case_dir / "mkdocs.yml", "site_name: IMR SAR-2024-07", "site_name: Review for Ms Brownlow")
     found = codes(run_checks(load_case(case_dir)))
     assert [(f.code, f.file, f.line) for f in found] == [("ANO001", "mkdocs.yml", 1)]
+
+
+def test_office_document_in_docs_naming_someone(case_dir):
+    import zipfile
+
+    with zipfile.ZipFile(case_dir / "docs/letter.docx", "w") as z:
+        z.writestr("word/document.xml", "<w:t>Dear Dr Quenby</w:t>")
+    found = codes(run_checks(load_case(case_dir)))
+    assert [(f.code, f.file) for f in found] == [("ANO004", "docs/letter.docx")]

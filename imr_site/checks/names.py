@@ -17,6 +17,7 @@ from ..abbreviations import authored_text
 from ..editions import ANONYMISED, hidden_fields
 from ..findings import Finding, finding, rule
 from ..identifiers import build_identifiers
+from ..leaks import ZIP_SUFFIXES, file_texts
 
 R_NAME = rule(
     "ANO001",
@@ -250,6 +251,19 @@ def _published_data(case) -> list[Finding]:
                         line,
                         f"{m.explain()}{more} is in {rel}, which is copied into the site as it is. "
                         "Remove the name, or move the file out of docs/.",
+                    )
+                )
+        elif ids and path.suffix.lower() in ZIP_SUFFIXES:
+            views, _ = file_texts(path, rel)
+            found = [m for _where, text in views for m in ids.find(text)]
+            if found:
+                out.append(
+                    finding(
+                        R_FILE_LEAK.code,
+                        rel,
+                        None,
+                        f"{found[0].explain()} is in the document {rel}, which is copied into the "
+                        "site as it is. Remove the name from it, or move it out of docs/.",
                     )
                 )
     return out
