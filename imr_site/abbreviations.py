@@ -286,21 +286,37 @@ def used_terms(case, usage: Usage | None = None) -> list[tuple[str, str]]:
 
 
 def render_block(case, edition: str | None = None) -> str:
-    """The abbreviations and anonymisation sheet: abbreviations used, and (restricted) the key."""
-    edition = edition or case.config.edition
-    people = case.data.get("people")
-    from .editions import shows_people_key
+    """The abbreviations and anonymisation sheet: the abbreviations used, and the people's labels.
 
-    show_key = shows_people_key(edition)
+    The restricted edition shows the people key (labels with real names, roles and agencies).
+    The anonymised one shows each label with its role and agency only: the template is never
+    given a name, so it cannot show one.
+    """
+    from .editions import shows_people_key
     from .render import render_template
 
+    edition = edition or case.config.edition
+    people = case.data.get("people")
+    show_key = shows_people_key(edition)
     return render_template(
         "abbreviations.html",
         terms=used_terms(case),
         people=(people.people if people and show_key else []),
+        roles=[_role(p) for p in people.people] if people and not show_key else [],
         show_key=show_key,
         edition=edition,
     )
+
+
+@dataclass(frozen=True)
+class _Role:
+    label: str
+    role: str
+    agency: str
+
+
+def _role(person) -> _Role:
+    return _Role(person.label, person.role, person.agency)
 
 
 _SKIP_INSIDE = {
@@ -337,16 +353,20 @@ _VOID = {
 
 
 def hover_terms(case) -> dict[str, str]:
-    """Abbreviation -> what its hover says. People's labels are explained only in restricted."""
+    """Abbreviation -> what its hover says. A person's label shows their role and agency, and
+    their name in the restricted edition only."""
+    from .editions import shows_people_key
+
     glossary = case.data.get("glossary")
     out = {t.abbreviation: t.meaning for t in glossary.terms.values()} if glossary else {}
     people = case.data.get("people")
-    from .editions import shows_people_key
-
-    if people and shows_people_key(case.config.edition):
-        for p in people.people:
-            what = ", ".join(x for x in (p.role, p.agency) if x)
+    named = shows_people_key(case.config.edition)
+    for p in people.people if people else ():
+        what = ", ".join(x for x in (p.role, p.agency) if x)
+        if named and p.name:
             out.setdefault(p.label, f"{p.name} ({what})" if what else p.name)
+        elif what:
+            out.setdefault(p.label, what)
     return out
 
 

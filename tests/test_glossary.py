@@ -152,6 +152,7 @@ def test_block_lists_only_used_abbreviations_and_the_key_only_when_restricted(ca
     assert "Sarah Marsh" in restricted and "District Nurse" in restricted
     anonymised = abbr.render_block(case, "anonymised")
     assert "Accident and Emergency" in anonymised
+    assert "<td>DN2</td><td>District Nurse</td>" in anonymised  # labels with roles only
     assert "Sarah Marsh" not in anonymised and "Brownlow" not in anonymised
 
 
@@ -181,4 +182,4 @@ def test_hover_for_people_only_in_restricted(case_dir):
     case = load_case(case_dir)
     assert "Sarah Marsh" in abbr.hover_terms(case)["DN2"]
     case.config.edition = "anonymised"
-    assert "DN2" not in abbr.hover_terms(case)
+    assert abbr.hover_terms(case)["DN2"] == "District Nurse, Anytown Community Health"

@@ -285,6 +285,15 @@ def test_name_check_speed(case_dir):
     assert elapsed < 2.0, elapsed
 
 
+def test_name_in_a_role_is_an_error(tmp_path):
+    # Roles are shown in the anonymised edition (the sheet of labels, the hovers).
+    people = copy.deepcopy(PEOPLE)
+    people["DN2"]["role"] = "District Nurse, Quenby's team"
+    found = codes(run_checks(_people_case(tmp_path, people)))
+    assert [(f.code, f.file) for f in found] == [("ANO001", "data/people.yml")]
+    assert "GP1" in found[0].message
+
+
 def test_unused_label_is_information(tmp_path):
     people = copy.deepcopy(PEOPLE)
     people["SW1"] = {"name": "Rita Noble", "role": "Social Worker", "agency": "Council"}

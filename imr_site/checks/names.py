@@ -129,6 +129,12 @@ def check(case) -> list[Finding]:
             matches = ids.find(text)
             if matches:
                 out.append(_name_finding(intro.rel, line, *matches))
+    # Each person's role and agency are shown in both editions (the anonymised sheet, hovers).
+    if people:
+        for p in people.people:
+            matches = ids.find(f"{p.role}\n{p.agency}")
+            if matches:
+                out.append(_name_finding(people.rel, p.line, *matches))
     # mkdocs.yml: the site name, the navigation titles and some options are published too.
     if case.config_file is not None and case.config_file.is_file():
         rel = case.rel(case.config_file)
