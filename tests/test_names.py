@@ -321,3 +321,15 @@ def test_office_document_in_docs_naming_someone(case_dir):
         z.writestr("word/document.xml", "<w:t>Dear Dr Quenby</w:t>")
     found = codes(run_checks(load_case(case_dir)))
     assert [(f.code, f.file) for f in found] == [("ANO004", "docs/letter.docx")]
+
+
+def test_picture_in_the_anonymised_edition_is_a_warning(tmp_path):
+    case = write_case(tmp_path / "c", edition="anonymised")
+    (case / "docs/genogram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    found = codes(run_checks(load_case(case)))
+    assert [(f.code, f.severity.value, f.file) for f in found] == [
+        ("ANO005", "warning", "docs/genogram.png")
+    ]
+    restricted = write_case(tmp_path / "r")
+    (restricted / "docs/genogram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert codes(run_checks(load_case(restricted))) == []

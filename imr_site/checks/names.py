@@ -38,6 +38,13 @@ R_FILE_LEAK = rule(
     "A file in docs/ names a real person",
     "Files in docs/ are copied into the site as they are: remove the name or the file.",
 )
+R_PICTURE = rule(
+    "ANO005",
+    "warning",
+    "A picture in the anonymised edition cannot be checked for names",
+    "Look at the picture yourself; when it shows no one's name, add ANO005 to 'rules: disable:'.",
+)
+PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
 R_LABEL_UNUSED = rule(
     "PPL007",
     "info",
@@ -229,6 +236,18 @@ def _published_data(case) -> list[Finding]:
                 )
                 continue
         if not path.is_file() or path.suffix.lower() in (".md", ".markdown"):
+            continue
+        if path.suffix.lower() in PICTURE_SUFFIXES and case.config.edition == ANONYMISED:
+            out.append(
+                finding(
+                    R_PICTURE.code,
+                    rel,
+                    None,
+                    f"{rel} is published in the anonymised edition, and no check can read the "
+                    "words in a picture. Look at it yourself (a genogram or a scanned letter often "
+                    "shows names); once it is safe, switch this off with rules: disable: [ANO005].",
+                )
+            )
             continue
         if path.suffix.lower() in (".yml", ".yaml") and _looks_like_people_key(path):
             out.append(
