@@ -333,3 +333,17 @@ def test_picture_in_the_anonymised_edition_is_a_warning(tmp_path):
     restricted = write_case(tmp_path / "r")
     (restricted / "docs/genogram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     assert codes(run_checks(load_case(restricted))) == []
+
+
+def test_ordinary_word_hint(tmp_path):
+    people = copy.deepcopy(PEOPLE)
+    people["SW1"] = {"name": "Will Hope", "role": "Social Worker", "agency": "Council"}
+    case = write_case(tmp_path / "c", people=people)
+    edit(case / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 and SW1 will visit.")
+    found = codes(run_checks(load_case(case)))
+    # "will" is also in the action plan's text: each place is reported, each with the hint.
+    assert {f.file for f in found} == {"docs/02-factual-summary.md", "docs/08-action-plan.md"}
+    assert all(f.code == "ANO001" and "not_names of SW1" in f.message for f in found)
+    people["SW1"]["not_names"] = ["will"]
+    case = write_case(tmp_path / "c", people=people)
+    assert codes(run_checks(load_case(case))) == []

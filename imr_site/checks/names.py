@@ -193,13 +193,20 @@ def _name_finding(file: str, line: int | None, *matches) -> Finding:
     what = ", ".join(dict.fromkeys(m.explain() for m in matches))
     verb = "is" if len(matches) == 1 else "are"
     advice = " or ".join(dict.fromkeys(m.advice() for m in matches))
-    return finding(
-        R_NAME.code,
-        file,
-        line,
+    message = (
         f"{what} {verb} written here. Write {advice} instead: the report must identify people "
-        "only by their labels.",
+        "only by their labels."
     )
+    ordinary = [m for m in matches if m.text.islower() and " " not in m.text]
+    if ordinary:
+        m = ordinary[0]
+        people = [i.use_instead for i in m.identifiers if "people key" in i.owner]
+        if people:
+            message += (
+                f" If '{m.text}' is an ordinary word here, add it to not_names of {people[0]} in "
+                "data/people.yml."
+            )
+    return finding(R_NAME.code, file, line, message)
 
 
 def _published_data(case) -> list[Finding]:
