@@ -120,7 +120,7 @@ def load_people(path: Path, rel: str, case=None) -> tuple[PeopleKey, list[Findin
                     "in quotes, like 'NO':.",
                 )
             )
-            continue
+            # Kept all the same: the name under it must still be searched for.
         if isinstance(d, str):
             d = {"name": d}
         if d is None:

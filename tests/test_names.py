@@ -347,3 +347,15 @@ def test_ordinary_word_hint(tmp_path):
     people["SW1"]["not_names"] = ["will"]
     case = write_case(tmp_path / "c", people=people)
     assert codes(run_checks(load_case(case))) == []
+
+
+def test_yes_no_label_is_reported_and_the_name_still_checked(case_dir):
+    (case_dir / "data/people.yml").write_text(
+        "DN2: {name: Sarah Marsh}\nGP1: {name: Dr Rupert Quenby}\nAB: {name: Alice Brownlow}\n"
+        "NO:\n  name: Nina Oakes\n",
+        encoding="utf-8",
+    )
+    edit(case_dir / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. Oakes too.")
+    found = codes(run_checks(load_case(case_dir)))
+    assert ("PPL001", "data/people.yml", 4) in [(f.code, f.file, f.line) for f in found]
+    assert "ANO001" in [f.code for f in found]
