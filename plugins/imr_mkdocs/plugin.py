@@ -294,7 +294,9 @@ def _theme_and_plugin_files(files: Files, config) -> set[str]:
     dirs = [render.ASSETS.resolve()]
     for d in config.theme.dirs:
         p = Path(d).resolve()
-        if not p.is_relative_to(root):
+        # An installed theme (even in a virtual environment inside the case folder), not the
+        # author's custom_dir.
+        if not p.is_relative_to(root) or "site-packages" in p.parts:
             dirs.append(p)
     out = set()
     for f in files:
