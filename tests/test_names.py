@@ -359,3 +359,21 @@ def test_yes_no_label_is_reported_and_the_name_still_checked(case_dir):
     found = codes(run_checks(load_case(case_dir)))
     assert ("PPL001", "data/people.yml", 4) in [(f.code, f.file, f.line) for f in found]
     assert "ANO001" in [f.code for f in found]
+
+
+def test_nhs_number_is_a_warning(case_dir):
+    from imr_site.checks.names import _nhs_numbers
+
+    assert _nhs_numbers("NHS 943 476 5919 and 9434765919; not 943 476 5918") == [
+        "943 476 5919",
+        "9434765919",
+    ]
+    edit(
+        case_dir / "data/chronology.yml",
+        "pressure area care.",
+        "pressure area care (943 476 5919).",
+    )
+    found = codes(run_checks(load_case(case_dir)))
+    assert [(f.code, f.severity.value, f.file) for f in found] == [
+        ("ANO006", "warning", "data/chronology.yml")
+    ]

@@ -44,6 +44,13 @@ R_PICTURE = rule(
     "A picture in the anonymised edition cannot be checked for names",
     "Look at the picture yourself; when it shows no one's name, add ANO005 to 'rules: disable:'.",
 )
+R_NHS_NUMBER = rule(
+    "ANO006",
+    "warning",
+    "Something that looks like an NHS number",
+    "Leave NHS numbers out of the report: they identify the person in every health record.",
+)
+_NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
 R_LABEL_UNUSED = rule(
     "PPL007",
@@ -131,6 +138,16 @@ def check(case) -> list[Finding]:
         matches = ids.find(text)
         if matches:
             out.append(_name_finding(file, line, *matches))
+        for number in _nhs_numbers(text):
+            out.append(
+                finding(
+                    R_NHS_NUMBER.code,
+                    file,
+                    line,
+                    f"'{number}' looks like an NHS number (its check digit is right). Leave it "
+                    "out: it identifies the person.",
+                )
+            )
     if intro is not None:
         for line, text in _introduction_fields(case, intro):
             matches = ids.find(text)
@@ -158,6 +175,19 @@ def check(case) -> list[Finding]:
             if matches:
                 out.append(_name_finding(glossary.rel, t.line, *matches))
     return out
+
+
+def _nhs_numbers(text: str) -> list[str]:
+    """Ten-digit numbers whose last digit is a valid NHS number check digit (modulus 11)."""
+    found = []
+    for m in _NHS_NUMBER.finditer(text):
+        digits = "".join(m.groups())
+        total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+        check = 11 - total % 11
+        check = 0 if check == 11 else check
+        if check != 10 and check == int(digits[9]):
+            found.append(m.group(0))
+    return found
 
 
 def _unused_labels(case) -> list[Finding]:
