@@ -235,7 +235,7 @@ def mkdocs_yml(
     options = {
         "case_reference": "SAR-2024-07",
         "agency": "Anytown Community Health",
-        "review_period": {"start": "2023-06-01", "end": "2024-06-30"},
+        "review_period": {"start": "2024-01-01", "end": "2024-03-31"},
         "edition": edition,
         "pdf": pdf,
         **(extra_options or {}),

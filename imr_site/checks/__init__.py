@@ -7,10 +7,10 @@ can never disagree.
 from __future__ import annotations
 
 from ..findings import Finding, sort_findings
-from . import glossary, names, structure
+from . import chronology, glossary, names, structure
 
 # Each check takes a Case and returns findings. Order only affects nothing: output is sorted.
-CHECKS = [structure.check, glossary.check, names.check]
+CHECKS = [structure.check, chronology.check, glossary.check, names.check]
 
 
 def run_checks(case) -> list[Finding]:

@@ -104,6 +104,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             config.theme["font"] = False
             log.debug("theme.font set to false: the site must work offline")
         config.extra_css.append(ASSET_PREFIX + "imr.css")
+        # The chronology page's filters: plain JavaScript shipped with the package.
+        config.extra_css.append(ASSET_PREFIX + "chronology.css")
+        config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
         self._hover = abbreviations.hover_terms(self.case)
 
         # An anonymised edition is built out of sight and moved into place only once the leak
