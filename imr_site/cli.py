@@ -106,16 +106,29 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def cmd_build(args) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _setup_logging(args.verbose)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
+    if not args.both_editions:
+        return _build_one(args, case_dir, site_dir, args.edition)
+    # Both editions, each in its own folder (site/restricted/, site/anonymised/), each PDF named
+    # by case reference and edition. The anonymised one goes through the leak gate as always.
+    codes = []
+    for edition in ("restricted", "anonymised"):
+        print(f"--- {edition} edition")
+        codes.append(_build_one(args, case_dir, site_dir / edition, edition))
+    return max(codes)
+
+
+def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    plugin = None
     try:
         cfg, plugin = _mkdocs_config(
-            case_dir, site_dir, edition=args.edition, pdf=False if args.no_pdf else None,
+            case_dir, site_dir, edition=edition, pdf=False if args.no_pdf else None,
             final=True if args.final else None,
         )
         build(cfg)
@@ -123,6 +136,17 @@ def cmd_build(args) -> int:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
     except (PluginError, ConfigurationError, Abort) as e:
+        leak = getattr(plugin, "leak_error", None)
+        if leak is not None:
+            # Names found in the anonymised output: findings (ANO002), not an unreadable case.
+            from .leaks import leak_findings
+
+            shown = str(site_dir)
+            if site_dir.is_relative_to(case_dir):
+                shown = site_dir.relative_to(case_dir).as_posix()
+            print(format_text(leak_findings(leak.leaks, leak.problems, shown)), file=sys.stderr)
+            print(f"Build stopped: {leak}", file=sys.stderr)
+            return EXIT_FINDINGS
         print(f"Build stopped: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
     findings = plugin.findings
@@ -199,7 +223,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build the HTML site and the PDF")
     b.add_argument("dir", nargs="?", default=".")
-    b.add_argument("--edition", choices=("restricted", "anonymised"))
+    which = b.add_mutually_exclusive_group()
+    which.add_argument("--edition", choices=("restricted", "anonymised"))
+    which.add_argument(
+        "--both-editions",
+        action="store_true",
+        help="build the restricted and the anonymised edition, into SITE_DIR/restricted and "
+        "SITE_DIR/anonymised",
+    )
     b.add_argument("--final", action="store_true", help="a FINAL build (refused unless complete)")
     b.add_argument("--no-pdf", action="store_true", help="HTML only")
     b.add_argument("--site-dir", help="where to write the site (default: DIR/site)")

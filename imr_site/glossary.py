@@ -1,4 +1,8 @@
-"""The glossary of abbreviations: ``data/glossary.yml`` (``GP: General Practitioner``)."""
+"""The glossary of abbreviations: ``data/glossary.yml`` (``GP: General Practitioner``).
+
+Which abbreviations the report uses, and the rules about used and defined ones, are in
+``abbreviations.py`` and ``checks/glossary.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,16 @@ from .findings import Finding, finding, rule
 from .yamlio import LineDict, load_yaml
 
 R_SHAPE = rule(
-    "GLO001", "error", "Glossary is not a list of abbreviations",
+    "GLO001",
+    "error",
+    "Glossary is not a list of abbreviations",
     "Write one abbreviation per line: 'GP: General Practitioner'.",
+)
+R_YES_NO = rule(
+    "GLO004",
+    "error",
+    "Abbreviation read as yes/no or a number",
+    "Put the abbreviation in quotes: 'NO': Nursing Officer.",
 )
 
 
@@ -43,15 +55,36 @@ def load_glossary(path: Path, rel: str, case=None) -> tuple[Glossary, list[Findi
         return Glossary({}, rel), []
     findings: list[Finding] = []
     if not isinstance(raw, LineDict):
-        findings.append(finding(R_SHAPE.code, rel, getattr(raw, "line", 1),
-                                "the glossary must be 'ABBREVIATION: meaning' lines."))
+        findings.append(
+            finding(
+                R_SHAPE.code,
+                rel,
+                getattr(raw, "line", 1),
+                "the glossary must be 'ABBREVIATION: meaning' lines.",
+            )
+        )
         return Glossary({}, rel), findings
     terms = {}
     for abbr, meaning in raw.items():
         line = raw.line_of(abbr)
+        if isinstance(abbr, bool) or abbr is None:
+            # YAML reads NO, ON, OFF, Y and N as yes/no: the abbreviation as written is lost.
+            findings.append(
+                finding(
+                    R_YES_NO.code,
+                    rel,
+                    line,
+                    "the abbreviation on this line was read as yes/no, not as text. "
+                    "Put it in quotes, like 'NO': Nursing Officer.",
+                )
+            )
+            continue
         if not isinstance(meaning, str) or not meaning.strip():
-            findings.append(finding(R_SHAPE.code, rel, line,
-                                    f"'{abbr}' has no meaning written after the colon."))
+            findings.append(
+                finding(
+                    R_SHAPE.code, rel, line, f"'{abbr}' has no meaning written after the colon."
+                )
+            )
             continue
         terms[str(abbr)] = Term(str(abbr), meaning.strip(), line)
     return Glossary(terms, rel), findings

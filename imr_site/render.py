@@ -73,10 +73,12 @@ def details_block(case, section_id: str) -> str:
     page = case.section(section_id)
     if spec is None or not spec.fields or page is None:
         return ""
-    anonymised = case.config.edition == "anonymised"
+    from .editions import hidden_fields
+
+    hidden = hidden_fields(case)  # the subject's identifying details, in the anonymised edition
     groups: list[tuple[str | None, list[tuple[str, str]]]] = []
     for f in spec.fields:
-        if anonymised and f.identifying:
+        if f.key in hidden:
             continue
         row = (f.label, _display(f, field_value(case, page, f)))
         if groups and groups[-1][0] == f.group:
@@ -87,14 +89,10 @@ def details_block(case, section_id: str) -> str:
 
 
 def abbreviations_block(case) -> str:
-    glossary = case.data.get("glossary")
-    people = case.data.get("people")
-    return render_template(
-        "abbreviations.html",
-        terms=sorted(glossary.terms.values(), key=lambda t: t.abbreviation.lower()) if glossary else [],
-        people=people.people if people and case.config.edition == "restricted" else [],
-        edition=case.config.edition,
-    )
+    # Only the abbreviations the report uses; the people key in the restricted edition only.
+    from .abbreviations import render_block
+
+    return render_block(case)
 
 
 # generated: name in the spec -> function(case) -> HTML. Feature modules replace their entry.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up everything the IMR toolchain needs on a fresh Debian/Ubuntu machine:
-# system libraries for WeasyPrint (PDF), poppler (PDF tests), Chromium (browser
+# system libraries for WeasyPrint (PDF), poppler (the anonymised edition's leak check reads PDFs), Chromium (browser
 # tests), then a virtual environment in .venv with the package installed.
 #
 #   scripts/setup.sh          # runtime only
@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core git python3 python3-venv)
-[ "$want_test" = 1 ] && packages+=(poppler-utils chromium)
+# poppler-utils: the anonymised edition's leak check reads the PDF's text and metadata with it.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils git python3 python3-venv)
+[ "$want_test" = 1 ] && packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do

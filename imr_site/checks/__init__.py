@@ -7,10 +7,10 @@ can never disagree.
 from __future__ import annotations
 
 from ..findings import Finding, sort_findings
-from . import actions, chronology, structure
+from . import actions, chronology, glossary, names, structure
 
-# Each check takes a Case and returns findings. Order only affects nothing: output is sorted.
-CHECKS = [structure.check, chronology.check, actions.check]
+# Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
+CHECKS = [structure.check, chronology.check, actions.check, glossary.check, names.check]
 
 
 def run_checks(case) -> list[Finding]:

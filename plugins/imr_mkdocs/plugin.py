@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -19,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from imr_site import render
+from imr_site import abbreviations, editions, leaks, render
 from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
 from imr_site.findings import CaseError, Finding, Severity
@@ -45,6 +46,7 @@ class IMRPluginConfig(Config):
     rules = opt.Type(dict, default={})
     chronology = opt.Type(dict, default={})
     abbreviations = opt.Type(dict, default={})
+    pdf_keywords = opt.ListOfItems(opt.Type(str), default=[])  # extra PDF metadata keywords
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -66,6 +68,11 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._page_urls: dict[str, str] = {}
         self._blocks: dict[str, dict[str, str]] = {}  # src_uri -> marker name -> HTML
         self._token = secrets.token_hex(4)
+        self._hover: dict[str, str] = {}  # abbreviation -> meaning shown on hover
+        self._staging: Path | None = None  # an anonymised build is made here, then checked
+        self._final_site_dir: Path | None = None
+        self._not_from_case: set[str] = set()  # theme and plugin files: no case data in them
+        self.leak_error: editions.LeakError | None = None  # set when the leak gate stops a build
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -100,6 +107,18 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         # The chronology page's filters: plain JavaScript shipped with the package.
         config.extra_css.append(ASSET_PREFIX + "chronology.css")
         config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
+        self._hover = abbreviations.hover_terms(self.case)
+
+        # An anonymised edition is built out of sight and moved into place only once the leak
+        # gate has read every file of it (on_post_build). `mkdocs serve` builds into a
+        # temporary folder of its own: there the gate runs, but there is nothing to move.
+        self._staging = self._final_site_dir = None
+        self.leak_error = None
+        if self.case.config.edition == editions.ANONYMISED and self.command != "serve":
+            self._final_site_dir = Path(config.site_dir).resolve()
+            editions.remove_stale_staging(self._final_site_dir)
+            self._staging = editions.staging_dir(self._final_site_dir)
+            config.site_dir = str(self._staging)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
@@ -107,6 +126,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             if path.is_file() and path.suffix in (".css", ".js", ".svg") and path.name != "print.css":
                 uri = ASSET_PREFIX + path.relative_to(render.ASSETS).as_posix()
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
+        self._not_from_case = _theme_and_plugin_files(files, config)
         pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
         self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
         # where each section's page will be, so generated blocks can link between pages
@@ -154,6 +174,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)
             html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
+        html = abbreviations.add_hover(html, self._hover)
         if sid:
             html = render.finish_section(self.case, sid, html)
             self._print_html[sid] = html
@@ -162,12 +183,59 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
 
     # --- after the site ---------------------------------------------------------------------
 
-    @event_priority(-50)  # after other plugins have written their files
+    @event_priority(-50)  # after other plugins (search, sitemap) have written their files
     def on_post_build(self, *, config):
+        copies = leaks.data_copies(config.site_dir, self.case.data_path)
+        if copies:
+            editions.discard(self._staging)
+            self._staging = None
+            where = ", ".join(f"{out} (a copy of data/{src})" for out, src in copies)
+            raise PluginError(
+                f"Files from data/ were copied into the site: {where}. Data files are never "
+                "published: remove them from docs/ (and any hook or setting that copies them)."
+            )
+        self._write_pdf(config)
+        if self.case.config.edition == editions.ANONYMISED:
+            self._leak_gate(config)
+
+    def _leak_gate(self, config) -> None:
+        """Read every file of the anonymised build, the PDF included; publish only if clean."""
+        site = Path(config.site_dir)
+        skip = self._not_from_case
+        started = time.perf_counter()
+        try:
+            if self._staging is not None:
+                editions.gate_and_publish(self.case, self._staging, self._final_site_dir, skip=skip)
+                config.site_dir = str(self._final_site_dir)
+                if self.pdf_path is not None:
+                    self.pdf_path = self._final_site_dir / self.pdf_path.name
+                self._staging = None
+            else:
+                leaks, problems = editions.check_output(self.case, site, skip=skip)
+                if leaks or problems:
+                    raise editions.LeakError(leaks, problems)
+        except editions.LeakError as e:
+            self._staging = None
+            self.pdf_path = None
+            self.leak_error = e
+            raise PluginError(str(e)) from None
+        log.info(
+            "Leak check: no name or other identifier found in the anonymised edition "
+            f"({time.perf_counter() - started:.1f} s); published to {config.site_dir}"
+        )
+
+    def on_build_error(self, *, error):
+        # Whatever went wrong, a half-built anonymised edition is never left behind.
+        if self._staging is not None:
+            editions.discard(self._staging)
+            self._staging = None
+
+    def _write_pdf(self, config) -> None:
         name = self.pdf_name
         if not name:
             return
-        from imr_site import pdf as imr_pdf  # WeasyPrint is slow to import: only when a PDF is wanted
+        # WeasyPrint is slow to import: only when a PDF is wanted
+        from imr_site import pdf as imr_pdf
 
         doc = self._print_document(imr_pdf)
         doc.site_dir = Path(config.site_dir)
@@ -212,7 +280,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             author=str(author or case.config.agency),
             subject=f"{case.spec.report_title} for {case.config.case_reference}, {case.config.agency}",
             keywords=[case.spec.report_title, "Safeguarding Adults Review", case.config.case_reference,
-                      case.config.protective_marking, case.config.edition],
+                      case.config.protective_marking, case.config.edition,
+                      *self.config.pdf_keywords],
             sections=sections,
         )
 
@@ -221,6 +290,29 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         if data and data.is_dir():
             server.watch(str(data))
         return server
+
+
+def _theme_and_plugin_files(files: Files, config) -> set[str]:
+    """Output paths of files copied from the installed theme or from this plugin's assets.
+
+    They hold no case data, and the leak gate does not read them (a theme's JavaScript is full
+    of words that are also first names). A theme folder inside the case (custom_dir) is the
+    author's and is read like everything else.
+    """
+    root = Path(config.config_file_path or ".").resolve().parent
+    dirs = [render.ASSETS.resolve()]
+    for d in config.theme.dirs:
+        p = Path(d).resolve()
+        # An installed theme (even in a virtual environment inside the case folder), not the
+        # author's custom_dir.
+        if not p.is_relative_to(root) or "site-packages" in p.parts:
+            dirs.append(p)
+    out = set()
+    for f in files:
+        src = Path(f.abs_src_path).resolve() if f.abs_src_path else None
+        if src is not None and any(src.is_relative_to(d) for d in dirs):
+            out.add(f.dest_uri)
+    return out
 
 
 def _after_title(markdown: str, insert: str) -> str:

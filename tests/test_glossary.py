@@ -1,0 +1,185 @@
+"""Abbreviations: found wherever an author writes, defined in data/glossary.yml, shown on hover."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from case_factory import GLOSSARY, edit, write_case
+
+from imr_site import abbreviations as abbr
+from imr_site.case import load_case
+from imr_site.checks import run_checks
+
+
+def glo(findings):
+    return [f for f in findings if f.code.startswith("GLO")]
+
+
+@pytest.fixture
+def case_dir(tmp_path):
+    return write_case(tmp_path / "case")
+
+
+def test_honest_case_reports_only_the_unused_abbreviation(case_dir):
+    found = glo(run_checks(load_case(case_dir)))
+    assert [(f.code, f.severity.value, f.message.split("'")[1]) for f in found] == [
+        ("GLO003", "info", "CMHT")
+    ]
+    assert found[0].file == "data/glossary.yml"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The GP and A&E staff", ["GP", "A&E"]),
+        ("DoLS and MCA, a CMHT", ["DoLS", "MCA", "CMHT"]),
+        ("an S.42 enquiry and s.117 aftercare", ["S.42", "s.117"]),
+        ("GP1 and DN2 met", ["GP1", "DN2"]),
+        ("two GPs and the GP's letter", ["GPs", "GP's"]),
+        ("McDonald and MacKenzie, I and A", []),
+        ("Smith-Jones wrote", []),
+        ("MENTAL CAPACITY ACT ASSESSMENT by the GP", ["GP"]),
+        ("the GP, CMHT and MCA", ["GP", "CMHT", "MCA"]),
+    ],
+)
+def test_tokens(text, expected):
+    assert abbr.tokens(text) == expected
+
+
+def test_non_prose_is_skipped():
+    line = "See `CODE` and [the NICE page](https://example.org/ABC) <span class='XYZ'>ok</span>"
+    assert abbr.tokens(abbr.strip_non_prose(line)) == ["NICE"]
+
+
+@pytest.mark.parametrize(
+    "where, old, new",
+    [
+        ("docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. The CQC inspected."),
+        ("docs/05-analysis.md", "## Q12 Training", "## Q12 Training by the CQC"),
+        (
+            "docs/02-factual-summary.md",
+            "section: factual_summary",
+            "section: factual_summary\ndescription: CQC report",
+        ),
+        ("data/chronology.yml", "pressure area care.", "pressure area care; CQC informed."),
+        ("data/actions.yml", "Quarterly report", "Quarterly CQC report"),
+    ],
+)
+def test_undefined_abbreviation_is_a_warning_with_file_and_line(case_dir, where, old, new):
+    edit(case_dir / where, old, new)
+    found = [f for f in glo(run_checks(load_case(case_dir))) if f.code == "GLO002"]
+    assert [(f.file, f.severity.value) for f in found] == [(where, "warning")]
+    assert "CQC" in (case_dir / where).read_text().split("\n")[found[0].line - 1]
+    assert "'CQC'" in found[0].message
+
+
+def test_one_finding_per_file_for_a_repeated_abbreviation(case_dir):
+    edit(case_dir / "docs/05-analysis.md", "## Q1 ", "The CQC and CQC and CQC.\n\n## Q1 ")
+    edit(case_dir / "docs/05-analysis.md", "## Q2 ", "The CQC again.\n\n## Q2 ")
+    found = [f for f in glo(run_checks(load_case(case_dir))) if f.code == "GLO002"]
+    assert len(found) == 1 and "3 more times" in found[0].message
+
+
+def test_code_comments_and_links_are_ignored(case_dir):
+    edit(
+        case_dir / "docs/02-factual-summary.md",
+        "GP1 was her GP.",
+        "GP1 was her GP. `XYZ` [link](https://x.org/QQQ)\n\n```\nZZZ\n```\n\n<!-- WWW -->",
+    )
+    assert [f.code for f in glo(run_checks(load_case(case_dir)))] == ["GLO003"]
+
+
+def test_ignore_list_case_reference_roman_numerals_postcodes(case_dir):
+    edit(
+        case_dir / "docs/02-factual-summary.md",
+        "GP1 was her GP.",
+        "GP1 was her GP. Ref SAR-2024-07, part II and XIV, near AT4 9QZ. The HMO and NHS.",
+    )
+    undefined = {
+        f.message.split("'")[1] for f in glo(run_checks(load_case(case_dir))) if f.code == "GLO002"
+    }
+    assert undefined == {"HMO", "NHS"}
+    edit(
+        case_dir / "mkdocs.yml",
+        "pdf: false",
+        "pdf: false\n    abbreviations:\n      ignore: [NHS, '/H.O/']",
+    )
+    assert [f.code for f in glo(run_checks(load_case(case_dir)))] == ["GLO003"]
+
+
+def test_police_ranks_are_not_roman_numerals(tmp_path):
+    glossary = {**GLOSSARY, "DC": "Detective Constable"}
+    case = write_case(tmp_path / "c", glossary=glossary)
+    edit(
+        case / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. DC and DI called."
+    )
+    found = glo(run_checks(load_case(case)))
+    assert {(f.code, f.message.split("'")[1]) for f in found} == {
+        ("GLO002", "DI"),
+        ("GLO003", "CMHT"),
+    }
+    assert "Detective Constable" in abbr.render_block(load_case(case))
+
+
+def test_bad_ignore_option(case_dir):
+    edit(
+        case_dir / "mkdocs.yml",
+        "pdf: false",
+        "pdf: false\n    abbreviations:\n      ignore: ['/[/']",
+    )
+    assert "GLO005" in [f.code for f in run_checks(load_case(case_dir))]
+
+
+def test_yes_no_abbreviation_is_not_lost_silently(tmp_path):
+    case = write_case(tmp_path / "c")
+    (case / "data/glossary.yml").write_text("GP: General Practitioner\nNO: Nursing Officer\n")
+    found = [f for f in run_checks(load_case(case)) if f.code == "GLO004"]
+    assert [(f.file, f.line) for f in found] == [("data/glossary.yml", 2)]
+
+
+def test_lower_case_section_reference_uses_the_glossary_entry(case_dir):
+    edit(case_dir / "data/chronology.yml", "S.42 enquiry", "s.42 enquiry")
+    case = load_case(case_dir)
+    assert "S.42" in abbr.find_usage(case)
+    assert not [f for f in glo(run_checks(case)) if f.code == "GLO002"]
+
+
+def test_block_lists_only_used_abbreviations_and_the_key_only_when_restricted(case_dir):
+    case = load_case(case_dir)
+    restricted = abbr.render_block(case, "restricted")
+    assert "Accident and Emergency" in restricted and "CMHT" not in restricted
+    assert "Sarah Marsh" in restricted and "District Nurse" in restricted
+    anonymised = abbr.render_block(case, "anonymised")
+    assert "Accident and Emergency" in anonymised
+    assert "<td>DN2</td><td>District Nurse</td>" in anonymised  # labels with roles only
+    assert "Sarah Marsh" not in anonymised and "Brownlow" not in anonymised
+
+
+def test_block_escapes_data(tmp_path):
+    glossary = copy.deepcopy(GLOSSARY)
+    glossary["GP"] = '<script>alert(1)</script> & "GP"'
+    case = load_case(write_case(tmp_path / "c", glossary=glossary))
+    block = abbr.render_block(case)
+    assert "<script>" not in block and "&lt;script&gt;" in block
+
+
+def test_hover_wraps_text_only():
+    terms = {"GP": 'General <Practitioner> "x"', "A&E": "Accident and Emergency"}
+    page = (
+        '<h2 id="gp">GP visits</h2><p title="GP">The GPs &amp; A&amp;E</p>'
+        "<pre><code>GP</code></pre><abbr title='own'>GP</abbr><script>var GP=1</script>"
+    )
+    out = abbr.add_hover(page, terms)
+    assert out.count("<abbr title=") == 4  # three added, one the author's
+    assert '<abbr title="General &lt;Practitioner&gt; &quot;x&quot;">GPs</abbr>' in out
+    assert '<abbr title="Accident and Emergency">A&amp;E</abbr>' in out
+    assert "<pre><code>GP</code></pre>" in out and "<script>var GP=1</script>" in out
+    assert '<p title="GP">' in out
+
+
+def test_hover_for_people_only_in_restricted(case_dir):
+    case = load_case(case_dir)
+    assert "Sarah Marsh" in abbr.hover_terms(case)["DN2"]
+    case.config.edition = "anonymised"
+    assert abbr.hover_terms(case)["DN2"] == "District Nurse, Anytown Community Health"

@@ -1,0 +1,220 @@
+"""The leak gate over output folders written by hand (fast): each output path on its own."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from imr_site.editions import LeakError, discard, gate_and_publish, pdf_name, publish
+from imr_site.identifiers import SubjectDetails, identifiers_from
+from imr_site.leaks import scan_output
+from imr_site.people import Person
+
+IDS = identifiers_from(
+    [Person("DN2", "Sarah Marsh", "District Nurse", "Trust", (), ("marsh",))],
+    SubjectDetails("AB", "Alice Brownlow", "1948-07-23", "14 Heron Close, Anytown, AT4 9QZ"),
+)
+
+CLEAN_PAGE = (
+    "<html><head><title>IMR</title></head><body><p>DN2 met AB by the marsh.</p></body></html>"
+)
+
+
+def clean_site(root):
+    (root / "search").mkdir(parents=True)
+    (root / "index.html").write_text(CLEAN_PAGE)
+    (root / "search/search_index.json").write_text(
+        json.dumps({"docs": [{"location": "", "title": "IMR", "text": "DN2 met AB"}]})
+    )
+    sitemap = "<urlset><url><loc>https://intranet/index.html</loc></url></urlset>"
+    (root / "sitemap.xml").write_text(sitemap)
+    (root / "sitemap.xml.gz").write_bytes(gzip.compress(sitemap.encode()))
+    return root
+
+
+def test_clean_output_has_no_leak(tmp_path):
+    assert scan_output(clean_site(tmp_path / "site"), IDS) == ([], [])
+
+
+@pytest.mark.parametrize(
+    "path, content, where",
+    [
+        ("index.html", "<p>Mrs Brown<em>low</em> was seen</p>", "page text"),
+        ("index.html", '<p title="Sarah Marsh">DN2</p>', "page attributes"),
+        ("index.html", "<p>born 23&#47;07&#47;1948</p>", "page text"),
+        ("index.html", "<p>DN2</p><!-- ask Sarah -->", "page comments"),
+        ("index.html", '<meta name="description" content="About Alice">', "page attributes"),
+        ("search/search_index.json", json.dumps({"docs": [{"tags": ["MARSH"]}]}), "search index"),
+        (
+            "search/search_index.json",
+            json.dumps({"docs": [{"text": "Alice\\u2019s"}]}),
+            "search index",
+        ),
+        ("sitemap.xml", "<loc>https://intranet/sarah-marsh.html</loc>", "sitemap"),
+        ("notes/heron-close.txt", "nothing", "file name"),
+        ("assets/extra.js", "var who = 'AT4 9QZ';", "file"),
+    ],
+)
+def test_each_output_path_on_its_own(tmp_path, path, content, where):
+    site = clean_site(tmp_path / "site")
+    target = site / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(content)
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert leaks and {leak.file for leak in leaks} == {path}
+    assert where in {leak.where for leak in leaks}
+
+
+def test_compressed_sitemap(tmp_path):
+    site = clean_site(tmp_path / "site")
+    (site / "sitemap.xml.gz").write_bytes(gzip.compress(b"<loc>https://x/brownlow.html</loc>"))
+    leaks, _ = scan_output(site, IDS)
+    assert [(leak.file, leak.where, leak.found) for leak in leaks] == [
+        ("sitemap.xml.gz", "sitemap", "brownlow")
+    ]
+
+
+def test_theme_files_can_be_skipped(tmp_path):
+    site = clean_site(tmp_path / "site")
+    (site / "bundle.js").write_text("function alice(){}")
+    assert scan_output(site, IDS)[0]
+    assert scan_output(site, IDS, skip={"bundle.js"})[0] == []
+
+
+def _pdf(path, body, title="IMR", keywords=None):
+    from weasyprint import HTML
+
+    meta = f'<meta name="keywords" content="{keywords}">' if keywords else ""
+    HTML(
+        string=f"<html><head><title>{title}</title>{meta}</head><body>{body}</body></html>"
+    ).write_pdf(path)
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pdfs")
+    _pdf(root / "clean.pdf", "<p>DN2 met AB.</p>")
+    _pdf(root / "text.pdf", "<p>DN2 met Mrs Brownlow.</p>")
+    _pdf(root / "title.pdf", "<p>DN2 met AB.</p>", title="Review of Sarah Marsh")
+    _pdf(root / "keywords.pdf", "<p>DN2 met AB.</p>", keywords="heron close")
+    _pdf(root / "accented.pdf", "<p>DN2 met AB.</p>", title="Revue de Sarah Marsh, été")
+    return root
+
+
+@pytest.mark.parametrize(
+    "name, where",
+    [
+        ("text.pdf", "PDF text"),
+        ("title.pdf", "PDF metadata"),
+        ("keywords.pdf", "PDF metadata"),
+        ("accented.pdf", "PDF metadata"),
+    ],
+)
+def test_pdf_text_and_metadata(tmp_path, pdfs, name, where):
+    site = clean_site(tmp_path / "site")
+    (site / "report.pdf").write_bytes((pdfs / name).read_bytes())
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert {leak.file for leak in leaks} == {"report.pdf"}
+    assert where in {leak.where.split(" (")[0] for leak in leaks}, leaks
+
+
+def test_clean_pdf(tmp_path, pdfs):
+    site = clean_site(tmp_path / "site")
+    (site / "report.pdf").write_bytes((pdfs / "clean.pdf").read_bytes())
+    assert scan_output(site, IDS) == ([], [])
+
+
+def test_unreadable_pdf_fails_closed(tmp_path, monkeypatch):
+    site = clean_site(tmp_path / "site")
+    (site / "report.pdf").write_bytes(b"%PDF-1.7 not really")
+    _, problems = scan_output(site, IDS)
+    assert problems
+    monkeypatch.setenv("PATH", "/nonexistent")
+    _, problems = scan_output(site, IDS)
+    assert any("poppler" in p for p in problems)
+
+
+class _Case:  # the gate needs only the identifiers from a case
+    pass
+
+
+def test_gate_publishes_clean_and_discards_leaking(tmp_path):
+    final = tmp_path / "anonymised"
+    final.mkdir()
+    (final / "old.html").write_text("an older build")
+    staging = clean_site(tmp_path / "staging")
+    gate_and_publish(_Case(), staging, final, ids=IDS)
+    assert not staging.exists() and (final / "index.html").is_file()
+    assert not (final / "old.html").exists()
+
+    staging = clean_site(tmp_path / "staging2")
+    (staging / "index.html").write_text("<p>Sarah Marsh</p>")
+    with pytest.raises(LeakError) as e:
+        gate_and_publish(_Case(), staging, final, ids=IDS)
+    assert "index.html" in str(e.value) and "Sarah Marsh" in str(e.value)
+    assert not staging.exists()
+    assert list(final.iterdir()) == []
+
+
+def test_publish_and_discard_helpers(tmp_path):
+    staging = clean_site(tmp_path / "s")
+    final = tmp_path / "f"
+    publish(staging, final)
+    assert (final / "index.html").is_file()
+    discard(None, final)
+    assert final.is_dir() and list(final.iterdir()) == []
+
+
+def test_pdf_name():
+    assert pdf_name("SAR-2024-07", "anonymised") == "SAR-2024-07-anonymised.pdf"
+    assert pdf_name("SAR 2024/07", "restricted") == "SAR-2024-07-restricted.pdf"
+
+
+def test_stale_staging_is_removed(tmp_path):
+    from imr_site.editions import remove_stale_staging, staging_dir
+
+    final = tmp_path / "site"
+    stale = staging_dir(final)
+    stale.mkdir()
+    (stale / "index.html").write_text("<p>Sarah Marsh</p>")
+    other = tmp_path / ".other.imr-staging-1234"
+    other.mkdir()
+    remove_stale_staging(final)
+    assert not stale.exists() and other.exists()
+
+
+def test_copies_of_data_files_are_found(tmp_path):
+    from imr_site.leaks import data_copies
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "chronology.yml").write_text("- date: 2024-01-01\n  event: visit\n")
+    site = clean_site(tmp_path / "site")
+    assert data_copies(site, data) == []
+    (site / "downloads").mkdir()
+    (site / "downloads" / "c.txt").write_text("- date: 2024-01-01\n  event: visit\n")
+    (site / "people.yml").write_text("x")
+    assert data_copies(site, data) == [
+        ("downloads/c.txt", "chronology.yml"),
+        ("people.yml", "people.yml"),
+    ]
+
+
+def test_office_attachment_is_read(tmp_path):
+    import zipfile
+
+    site = clean_site(tmp_path / "site")
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr(
+            "word/document.xml", "<w:p><w:r><w:t>Dear Mrs Brown</w:t><w:t>low</w:t></w:r></w:p>"
+        )
+    leaks, problems = scan_output(site, IDS)
+    assert problems == [] and {(leak.file, leak.where) for leak in leaks} == {
+        ("letter.docx", "attachment")
+    }
+    (site / "broken.xlsx").write_bytes(b"not a zip")
+    assert scan_output(site, IDS)[1]
