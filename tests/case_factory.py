@@ -181,7 +181,10 @@ def sections() -> dict[str, str]:
             """
             ## Case review recommendations
 
-            R1: the service audits MCA assessments made by district nurses.
+            ### R1. Audit of mental capacity assessments
+
+            The service audits MCA assessments made by district nurses each quarter and reports
+            the results to the SAB.
             """,
         ),
         "07-learning.md": _section("learning", "6. Learning", learning),
