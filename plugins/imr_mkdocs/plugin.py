@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -24,6 +25,8 @@ from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
 from imr_site.findings import CaseError, Finding, Severity
 from imr_site.signoff import is_signed_off
+
+from . import offline
 
 log = logging.getLogger("mkdocs.plugins.imr")
 
@@ -66,6 +69,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._page_urls: dict[str, str] = {}
         self._blocks: dict[str, dict[str, str]] = {}  # src_uri -> marker name -> HTML
         self._token = secrets.token_hex(4)
+        # A PDF already rendered for this case and edition (by the build an offline bundle
+        # accompanies): copied into the site instead of being rendered a second time.
+        self.pdf_source: Path | None = None
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -97,13 +103,20 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             config.theme["font"] = False
             log.debug("theme.font set to false: the site must work offline")
         config.extra_css.append(ASSET_PREFIX + "imr.css")
+        if offline.is_offline(config):
+            offline.use_local_shim(config, ASSET_PREFIX)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         for path in sorted(render.ASSETS.rglob("*")):
-            if path.is_file() and path.suffix in (".css", ".js", ".svg") and path.name != "print.css":
-                uri = ASSET_PREFIX + path.relative_to(render.ASSETS).as_posix()
-                files.append(File.generated(config, uri, abs_src_path=str(path)))
+            rel = path.relative_to(render.ASSETS).as_posix()
+            if rel.startswith("vendor/"):  # third-party files, only for a site opened from disk
+                continue
+            if path.is_file() and path.suffix in (".css", ".js", ".svg") and rel != "print.css":
+                files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
+        if offline.is_offline(config):
+            for file in offline.vendor_files(config, ASSET_PREFIX):
+                files.append(file)
         pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
         self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
         return files
@@ -158,10 +171,14 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         name = self.pdf_name
         if not name:
             return
+        out = Path(config.site_dir) / name
+        if self.pdf_source:
+            shutil.copyfile(self.pdf_source, out)
+            self.pdf_path = out
+            return
         from imr_site import pdf as imr_pdf  # WeasyPrint is slow to import: only when a PDF is wanted
 
         doc = self._print_document(imr_pdf)
-        out = Path(config.site_dir) / name
         pages = imr_pdf.write_pdf(doc, out)
         self.pdf_path = out
         log.info(f"PDF written: {out} ({pages} pages)")
