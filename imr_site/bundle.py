@@ -65,6 +65,7 @@ _JS = [
     (".src =", re.compile(r"\.src\s*=\s*" + _Q)),
 ]
 
+MATERIAL_MERMAID = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
 SCANNED = {".html": "html", ".htm": "html", ".js": "js", ".mjs": "js", ".css": "css"}
 
 
@@ -122,7 +123,8 @@ class _HTMLScanner(HTMLParser):
         self.file = file
         self.found: list[ExternalReference] = []
         self._in: str | None = None  # "script" or "style" while inside one
-        self._start_line = 0
+        self._mermaid_line: int | None = None  # first <pre class="mermaid">
+        self._mermaid_script = False  # the page loads its own copy of Mermaid
 
     def _add(self, kind: str, what: str, url: str) -> None:
         self.found.append(ExternalReference(self.file, self.getpos()[0], kind, what, url.strip()))
@@ -148,7 +150,10 @@ class _HTMLScanner(HTMLParser):
             self.found += scan_css(a["style"], self.file, self.getpos()[0])
         if tag in ("script", "style"):
             self._in = tag
-            self._start_line = self.getpos()[0]
+        if tag == "script" and "mermaid" in a.get("src", "").lower():
+            self._mermaid_script = True
+        if tag == "pre" and "mermaid" in a.get("class", "").split() and not self._mermaid_line:
+            self._mermaid_line = self.getpos()[0]
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -164,6 +169,21 @@ class _HTMLScanner(HTMLParser):
             self.found += scan_js(data, self.file, line)
         elif self._in == "style":
             self.found += scan_css(data, self.file, line)
+
+    def close(self):
+        super().close()
+        if self._mermaid_line and not self._mermaid_script:
+            # Material draws these diagrams with Mermaid, loaded from unpkg.com unless the page
+            # brings its own copy (a mermaid.min.js in docs/, listed under extra_javascript).
+            self.found.append(
+                ExternalReference(
+                    self.file,
+                    self._mermaid_line,
+                    RESOURCE,
+                    "Mermaid diagram: Material loads Mermaid from",
+                    MATERIAL_MERMAID,
+                )
+            )
 
 
 def _urls(value: str, srcset: bool = False) -> list[str]:

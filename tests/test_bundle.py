@@ -17,6 +17,7 @@ import pytest
 
 from imr_site.bundle import (
     LINK,
+    MATERIAL_MERMAID,
     RESOURCE,
     file_stem,
     find_external_references,
@@ -161,6 +162,15 @@ def test_scanner_reads_js_and_css_files(tmp_path):
         ("assets/w.js", 5, "Worker", "https://w.example.org/worker.js"),
     ]
     assert all(r.kind == RESOURCE for r in found)
+
+
+def test_scanner_knows_material_loads_mermaid_from_a_cdn():
+    page = '<p>x</p>\n<pre class="mermaid"><code>graph LR; A-->B</code></pre>'
+    (found,) = scan_html(page, "timeline.html")
+    assert (found.kind, found.line, found.url) == (RESOURCE, 2, MATERIAL_MERMAID)
+    assert "Mermaid" in str(found)
+    own_copy = '<script src="js/mermaid.min.js"></script>' + page
+    assert scan_html(own_copy, "timeline.html") == []
 
 
 def test_scanner_passes_local_references():
