@@ -179,7 +179,11 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         from imr_site import pdf as imr_pdf  # WeasyPrint is slow to import: only when a PDF is wanted
 
         doc = self._print_document(imr_pdf)
-        pages = imr_pdf.write_pdf(doc, out)
+        doc.site_dir = Path(config.site_dir)
+        try:
+            pages = imr_pdf.write_pdf(doc, out)
+        except ValueError as e:
+            raise PluginError(f"The PDF could not be made: {e}") from None
         self.pdf_path = out
         log.info(f"PDF written: {out} ({pages} pages)")
 
