@@ -14,6 +14,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from .bundle import LINK, file_stem, find_external_references, write_zip
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
@@ -141,7 +142,13 @@ def cmd_build(args) -> int:
             final=True if args.final else None,
         )
         build(cfg)
-        bundle = _build_bundle(case_dir, site_dir, args, plugin, seen) if args.bundle else None
+        # MkDocs hands the same plugin object to every build in a process: keep this build's
+        # results before the bundle's build replaces them.
+        findings, pdf_path, status = plugin.findings, plugin.pdf_path, plugin.status
+        bundle = None
+        if args.bundle:
+            stem = file_stem(plugin.case.config.case_reference, plugin.case.config.edition)
+            bundle = _build_bundle(case_dir, site_dir / f"{stem}.zip", args, pdf_path, seen)
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -151,29 +158,25 @@ def cmd_build(args) -> int:
     except BundleError as e:
         print(f"Bundle not written: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
-    findings = plugin.findings
     s = summarise(findings)
     print(f"Site built in {site_dir}")
-    if plugin.pdf_path:
-        print(f"PDF: {plugin.pdf_path}")
+    if pdf_path:
+        print(f"PDF: {pdf_path}")
     if bundle:
         print(f"Offline bundle: {bundle}")
-    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {plugin.status}.")
+    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {status}.")
     return exit_code(findings)
 
 
-def _build_bundle(case_dir: Path, site_dir: Path, args, built, seen: _SeenBefore) -> Path:
+def _build_bundle(case_dir: Path, out: Path, args, pdf: Path | None, seen: _SeenBefore) -> Path:
     """Build the case again as a site that works from disk, check that it fetches nothing from
-    the internet, and zip it with the PDF of the build just made. Returns the zip's path."""
+    the internet, and zip it (as `out`) with the PDF of the build just made."""
     import tempfile
 
     from imr_mkdocs.offline import make_offline
     from mkdocs.commands.build import build
 
-    from .bundle import LINK, file_stem, find_external_references, write_zip
-
-    stem = file_stem(built.case.config.case_reference, built.case.config.edition)
-    out = site_dir / f"{stem}.zip"
+    stem = out.stem
     log = logging.getLogger("mkdocs")
     seen.quiet = True
     try:
@@ -184,8 +187,11 @@ def _build_bundle(case_dir: Path, site_dir: Path, args, built, seen: _SeenBefore
                 final=True if args.final else None,
             )
             make_offline(cfg)
-            plugin.pdf_source = built.pdf_path
-            build(cfg)
+            plugin.pdf_source = pdf
+            try:
+                build(cfg)
+            finally:
+                plugin.pdf_source = None
             refs = find_external_references(folder)
             fetched = [r for r in refs if r.kind != LINK]
             pages: dict[str, set[str]] = {}

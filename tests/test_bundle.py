@@ -269,6 +269,7 @@ def test_bundle_carries_the_same_pdf(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     pdf = case / "site" / f"{STEM}.pdf"
     assert pdf.is_file()
+    assert f"PDF: {pdf}\n" in run.stdout  # the site's PDF, not the bundle's temporary copy
     with zipfile.ZipFile(case / "site" / f"{STEM}.zip") as zf:
         assert zf.read(f"{STEM}/{STEM}.pdf") == pdf.read_bytes()
         index = zf.read(f"{STEM}/index.html").decode("utf-8")
