@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import REPO, copy_example
 
 from imr_site.bundle import (
     LINK,
@@ -274,6 +275,23 @@ def test_bundle_carries_the_same_pdf(tmp_path):
         assert zf.read(f"{STEM}/{STEM}.pdf") == pdf.read_bytes()
         index = zf.read(f"{STEM}/index.html").decode("utf-8")
     assert f'href="{STEM}.pdf"' in index
+
+
+@pytest.mark.skipif(not (REPO / "docs").is_dir(), reason="no example case at the repository root")
+def test_example_case_bundles_with_nothing_to_fetch(tmp_path):
+    case = copy_example(tmp_path / "example")
+    check = imr("check", str(case))
+    assert check.returncode == 0, check.stdout
+    run = imr("build", str(case), "--bundle", "--no-pdf")
+    assert run.returncode == 0, run.stdout + run.stderr
+    (zip_path,) = (case / "site").glob("*.zip")
+    folder = tmp_path / "unzipped"
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(folder)
+    (top,) = folder.iterdir()
+    assert zip_path.name == f"{top.name}.zip"
+    assert (top / "index.html").is_file() and (top / "search/search_index.js").is_file()
+    assert [r for r in find_external_references(top) if r.kind != LINK] == []
 
 
 # --- in a browser, from disk ----------------------------------------------------------------
