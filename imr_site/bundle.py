@@ -46,6 +46,7 @@ _LOADED = {
     "image": ("href", "xlink:href"),  # SVG
     "use": ("href", "xlink:href"),  # SVG
     "form": ("action",),  # sends what is typed to the outside
+    "base": ("href",),  # makes every relative address on the page point outside
 }
 _CLICKED = {"a": "href", "area": "href"}
 
@@ -66,7 +67,14 @@ _JS = [
 ]
 
 MATERIAL_MERMAID = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
-SCANNED = {".html": "html", ".htm": "html", ".js": "js", ".mjs": "js", ".css": "css"}
+SCANNED = {
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "html",
+    ".js": "js",
+    ".mjs": "js",
+    ".css": "css",
+}
 
 
 @dataclass(frozen=True)
@@ -146,8 +154,16 @@ class _HTMLScanner(HTMLParser):
                 )
             else:
                 self._add(LINK, f"<{tag} href>", url)
-        if "style" in a:
-            self.found += scan_css(a["style"], self.file, self.getpos()[0])
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            m = re.search(r"url\s*=\s*['\"]?([^'\"\s;]+)", a.get("content", ""), re.I)
+            if m and _EXTERNAL.match(m.group(1)):
+                self._add(RESOURCE, '<meta http-equiv="refresh">', m.group(1))
+        line = self.getpos()[0]
+        for name, value in a.items():
+            if name == "style":
+                self.found += scan_css(value, self.file, line)
+            elif name.startswith("on"):  # onclick="fetch('https://...')"
+                self.found += scan_js(value, self.file, line)
         if tag in ("script", "style"):
             self._in = tag
         if tag == "script" and "mermaid" in a.get("src", "").lower():

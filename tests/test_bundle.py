@@ -119,6 +119,7 @@ body { background: url(https://x.org/b.png) }</style>
 <a href="https://www.gov.uk/guidance">guidance</a>
 <a href="https://github.com/example/imr" class="md-source" data-md-component="source">repo</a>
 <a href="context.html">local</a>
+<button onclick="fetch('https://api.example.org/click')">x</button>
 </body></html>"""
     found = scan_html(html, "index.html")
     resources = {(r.what, r.url) for r in found if r.kind == RESOURCE}
@@ -133,7 +134,8 @@ body { background: url(https://x.org/b.png) }</style>
     assert ("<img srcset>", "https://img.example.org/b.png") in resources
     assert ("CSS url()", "https://img.example.org/c.png") in resources
     assert any(url == "https://github.com/example/imr" for _, url in resources)
-    assert len(resources) == 10, resources
+    assert ("fetch()", "https://api.example.org/click") in resources
+    assert len(resources) == 11, resources
     assert links == {"https://intranet.example.org/imr/", "https://www.gov.uk/guidance"}
     script = next(r for r in found if r.what == "<script src>")
     assert (script.file, script.line) == ("index.html", 2)
@@ -154,6 +156,15 @@ def test_scanner_reads_js_and_css_files(tmp_path):
         ".b { background: url(../images/local.svg) }\n",
         encoding="utf-8",
     )
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://img.example.org/x.png"/></svg>',
+        encoding="utf-8",
+    )
+    (tmp_path / "go.html").write_text(
+        '<base href="https://intranet.example.org/">\n'
+        '<meta http-equiv="refresh" content="0; url=https://elsewhere.example.org/">',
+        encoding="utf-8",
+    )
     (tmp_path / "notes.txt").write_text("https://not-scanned.example.org/", encoding="utf-8")
     found = find_external_references(tmp_path)
     assert [(r.file, r.line, r.what, r.url) for r in found] == [
@@ -161,6 +172,9 @@ def test_scanner_reads_js_and_css_files(tmp_path):
         ("assets/w.js", 2, "importScripts()", "https://cdn.example.org/lunr.min.js"),
         ("assets/w.js", 3, "import", "https://esm.example.org/x.js"),
         ("assets/w.js", 5, "Worker", "https://w.example.org/worker.js"),
+        ("go.html", 1, "<base href>", "https://intranet.example.org/"),
+        ("go.html", 2, '<meta http-equiv="refresh">', "https://elsewhere.example.org/"),
+        ("logo.svg", 1, "<image href>", "https://img.example.org/x.png"),
     ]
     assert all(r.kind == RESOURCE for r in found)
 
