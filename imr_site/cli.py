@@ -136,11 +136,11 @@ def cmd_build(args) -> int:
     _setup_logging(args.verbose).addFilter(seen)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
+    options = dict(
+        edition=args.edition, pdf=False if args.no_pdf else None, final=True if args.final else None
+    )
     try:
-        cfg, plugin = _mkdocs_config(
-            case_dir, site_dir, edition=args.edition, pdf=False if args.no_pdf else None,
-            final=True if args.final else None,
-        )
+        cfg, plugin = _mkdocs_config(case_dir, site_dir, **options)
         build(cfg)
         # MkDocs hands the same plugin object to every build in a process: keep this build's
         # results before the bundle's build replaces them.
@@ -148,7 +148,7 @@ def cmd_build(args) -> int:
         bundle = None
         if args.bundle:
             stem = file_stem(plugin.case.config.case_reference, plugin.case.config.edition)
-            bundle = _build_bundle(case_dir, site_dir / f"{stem}.zip", args, pdf_path, seen)
+            bundle = _build_bundle(case_dir, site_dir / f"{stem}.zip", options, pdf_path, seen)
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -168,9 +168,12 @@ def cmd_build(args) -> int:
     return exit_code(findings)
 
 
-def _build_bundle(case_dir: Path, out: Path, args, pdf: Path | None, seen: _SeenBefore) -> Path:
-    """Build the case again as a site that works from disk, check that it fetches nothing from
-    the internet, and zip it (as `out`) with the PDF of the build just made."""
+def _build_bundle(
+    case_dir: Path, out: Path, options: dict, pdf: Path | None, seen: _SeenBefore
+) -> Path:
+    """Build the case again (with the same plugin options) as a site that works from disk,
+    check that it fetches nothing from the internet, and zip it as `out` with the PDF of the
+    build just made."""
     import tempfile
 
     from imr_mkdocs.offline import make_offline
@@ -182,10 +185,7 @@ def _build_bundle(case_dir: Path, out: Path, args, pdf: Path | None, seen: _Seen
     try:
         with tempfile.TemporaryDirectory(prefix="imr-bundle-") as tmp:
             folder = Path(tmp) / stem
-            cfg, plugin = _mkdocs_config(
-                case_dir, folder, edition=args.edition, pdf=False if args.no_pdf else None,
-                final=True if args.final else None,
-            )
+            cfg, plugin = _mkdocs_config(case_dir, folder, **options)
             make_offline(cfg)
             plugin.pdf_source = pdf
             try:
