@@ -86,8 +86,31 @@ R_FIELD_CONFIRM = rule(
 _WORD = re.compile(r"\w")
 
 
+def _case_settings(case) -> list[Finding]:
+    """The settings in mkdocs.yml that every report needs, still unset or left as CHANGE-ME."""
+    cfg = case.config
+    out = []
+    wanted = {
+        "case_reference": cfg.case_reference if cfg.case_reference not in ("", "IMR") else "",
+        "review_period: start": cfg.review_start,
+        "review_period: end": cfg.review_end,
+    }
+    for key, value in wanted.items():
+        if not value or "CHANGE-ME" in str(value):
+            out.append(
+                finding(
+                    R_FIELD_MISSING.code,
+                    "mkdocs.yml",
+                    None,
+                    f"`{key}` is not set in the imr plugin options in mkdocs.yml. Fill it in: it "
+                    "appears on the cover and every page, and the chronology is checked against it.",
+                )
+            )
+    return out
+
+
 def check(case) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = _case_settings(case)
     spec = case.spec
     known = spec.section_ids
     claimed: dict[str, SectionFile] = {}
@@ -236,21 +259,34 @@ def _check_section(case, s: SectionSpec, page: SectionFile) -> list[Finding]:
         text = _section_text_after(page, h, page.headings, same_or_higher=True)
         out.extend(_check_content(case, page, h, hs.label, text))
 
-    for i, line in enumerate(page.body_lines):
-        for m in re.finditer(case.spec.placeholder_pattern, line):
-            snippet = m.group(0)
-            if len(snippet) > 70:
-                snippet = snippet[:67] + "...]"
-            out.append(
-                finding(
-                    R_PLACEHOLDER.code,
-                    page.rel,
-                    page.body_start + i,
-                    f"template text is still here: {snippet} Replace it with your own words.",
-                )
-            )
-
+    out.extend(_placeholders(case, page))
     out.extend(check_fields(case, s, page))
+    return out
+
+
+def _placeholders(case, page: SectionFile) -> list[Finding]:
+    """Template prompts left in, in prose or in a heading, even when an editor wrapped them."""
+    out = []
+    pattern = re.compile(case.spec.placeholder_pattern)
+    prose = "\n".join(page.body_lines)
+    starts = [page.body_start + prose.count("\n", 0, m.start()) for m in pattern.finditer(prose)]
+    texts = [m.group(0) for m in pattern.finditer(prose)]
+    for h in page.headings:
+        for m in pattern.finditer(h.text):
+            starts.append(h.line)
+            texts.append(m.group(0))
+    for line, text in zip(starts, texts, strict=True):
+        snippet = " ".join(text.split())
+        if len(snippet) > 70:
+            snippet = snippet[:67] + "...]"
+        out.append(
+            finding(
+                R_PLACEHOLDER.code,
+                page.rel,
+                line,
+                f"template text is still here: {snippet} Replace it with your own words.",
+            )
+        )
     return out
 
 
