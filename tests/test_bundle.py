@@ -41,6 +41,7 @@ plugins:
   - imr:
       case_reference: "TEST/001"
       agency: Example Community Trust
+      review_period: {{start: 2024-01-01, end: 2024-12-31}}
       pdf: {pdf}
       rules:
         disable: [SEC001]
