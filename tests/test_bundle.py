@@ -292,19 +292,28 @@ def test_bundle_carries_the_same_pdf(tmp_path):
     assert f'href="{STEM}.pdf"' in index
 
 
-@pytest.mark.skipif(not (REPO / "docs").is_dir(), reason="no example case at the repository root")
-def test_example_case_bundles_with_nothing_to_fetch(tmp_path):
-    case = copy_example(tmp_path / "example")
+@pytest.fixture(scope="module")
+def example_unzipped(tmp_path_factory) -> Path:
+    """The example case at the repository root, bundled (HTML only: the PDF in the zip is
+    tested on the small case) and unzipped."""
+    if not (REPO / "mkdocs.yml").is_file():
+        pytest.skip("no example case at the repository root")
+    tmp = tmp_path_factory.mktemp("example-bundle")
+    case = copy_example(tmp / "example")
     check = imr("check", str(case))
     assert check.returncode == 0, check.stdout
     run = imr("build", str(case), "--bundle", "--no-pdf")
     assert run.returncode == 0, run.stdout + run.stderr
     (zip_path,) = (case / "site").glob("*.zip")
-    folder = tmp_path / "unzipped"
     with zipfile.ZipFile(zip_path) as zf:
-        zf.extractall(folder)
-    (top,) = folder.iterdir()
+        zf.extractall(tmp / "unzipped")
+    (top,) = (tmp / "unzipped").iterdir()
     assert zip_path.name == f"{top.name}.zip"
+    return top
+
+
+def test_example_case_bundles_with_nothing_to_fetch(example_unzipped):
+    top = example_unzipped
     assert (top / "index.html").is_file() and (top / "search/search_index.js").is_file()
     assert [r for r in find_external_references(top) if r.kind != LINK] == []
 
@@ -323,8 +332,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.mark.browser
-def test_bundle_works_from_disk_with_nothing_fetched_from_outside(unzipped):
+def browse_from_disk(site: Path, nav_href: str, word: str) -> tuple[list[str], str, str]:
+    """Open site/index.html from disk in headless Chromium, follow the navigation link to
+    `nav_href`, search for `word` and open the first result. Every request is recorded, and any
+    not to file:// is refused. Returns (requests, the result's address, the result page's text).
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).is_file():
         pytest.skip("Chromium is not installed (scripts/setup.sh --test installs it)")
@@ -343,32 +355,52 @@ def test_bundle_works_from_disk_with_nothing_fetched_from_outside(unzipped):
             context = browser.new_context()
             context.route("**/*", record)
             page = context.new_page()
-            page.goto((unzipped / "index.html").as_uri())
-            assert page.locator("h1").first.inner_text() == "Test review"
+            page.goto((site / "index.html").as_uri())
 
-            page.get_by_role("link", name="Background").first.click()
-            page.wait_for_url("**/background.html")
-            assert page.locator("h1").first.inner_text() == "Background"
+            page.locator(f'.md-nav--primary a.md-nav__link[href="{nav_href}"]').first.click()
+            page.wait_for_url(f"**/{nav_href}")
+            assert page.locator("article h1").count() == 1
 
-            page.locator("input.md-search__input").click()
-            page.locator("input.md-search__input").press_sequentially("zebrafinch")
+            search = page.locator("input.md-search__input")
+            search.click()
+            search.press_sequentially(word)
             result = page.locator(".md-search-result__item a").first
             result.wait_for(timeout=15_000)
-            assert result.get_attribute("href").endswith("context.html")
+            href = result.get_attribute("href")
             result.click()
-            page.wait_for_url("**/context.html*")
-            assert "Zebrafinch" in page.locator("article").inner_text()
-            seen_from_disk = list(requests)
+            target = href.split("#")[0].rsplit("/", 1)[-1]  # results link absolute addresses
+            page.wait_for_url(lambda url: url.split("#")[0].endswith("/" + target))
+            text = page.locator("article").inner_text()
+            from_disk = list(requests)
 
-            # The recorder itself must be able to see a request to the internet.
+            # The recorder itself must see a request to the internet when there is one.
             page.set_content('<img src="https://example.org/pixel.png">')
             page.wait_for_timeout(300)
+            assert "https://example.org/pixel.png" in requests
         finally:
             browser.close()
+    outside = [u for u in from_disk if not u.startswith("file://")]
+    assert from_disk and not outside, outside
+    assert any(u.endswith("search/search_index.js") for u in from_disk)
+    assert any(u.endswith("assets/imr/vendor/iframe-worker/shim.js") for u in from_disk)
+    return from_disk, href, text
 
-    assert seen_from_disk and all(u.startswith("file://") for u in seen_from_disk), [
-        u for u in seen_from_disk if not u.startswith("file://")
-    ]
-    assert any("search/search_index.js" in u for u in seen_from_disk)
-    assert any(u.endswith("vendor/iframe-worker/shim.js") for u in seen_from_disk)
-    assert "https://example.org/pixel.png" in requests
+
+@pytest.mark.browser
+def test_bundle_works_from_disk_with_nothing_fetched_from_outside(unzipped):
+    requests, href, text = browse_from_disk(unzipped, "background.html", "zebrafinch")
+    assert href.endswith("context.html")
+    assert "Zebrafinch" in text
+    assert any(u.endswith("/background.html") for u in requests)
+
+
+@pytest.mark.browser
+def test_example_bundle_works_from_disk(example_unzipped):
+    from imr_site.case import load_case
+
+    case = load_case(REPO)
+    analysis = case.section("analysis").src_uri.replace(".md", ".html")
+    word = case.config.agency.split()[0]  # "Northbridge": on the home page and in the text
+    requests, href, text = browse_from_disk(example_unzipped, analysis, word)
+    assert word.lower() in text.lower()
+    assert any(u.endswith(f"/{analysis}") for u in requests)
