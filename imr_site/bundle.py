@@ -48,7 +48,7 @@ _LOADED = {
     "form": ("action",),  # sends what is typed to the outside
     "base": ("href",),  # makes every relative address on the page point outside
 }
-_CLICKED = {"a": "href", "area": "href"}
+_CLICKED = ("a", "area")  # their href is followed only when someone clicks
 
 _CSS_URL = re.compile(r"""url\(\s*(["']?)\s*((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"""@import\s+(["'])\s*((?:https?:)?//[^"']+)""", re.IGNORECASE)
@@ -67,6 +67,9 @@ _JS = [
 ]
 
 MATERIAL_MERMAID = "https://unpkg.com/mermaid@11/dist/mermaid.min.js"
+# Scripts that only hold data: the search index is the site's own text as JSON (a report that
+# quotes a line of code must not fail), and every page it came from is scanned as HTML.
+DATA_SCRIPTS = {"search/search_index.js"}
 SCANNED = {
     ".html": "html",
     ".htm": "html",
@@ -223,9 +226,10 @@ def find_external_references(root: Path) -> list[ExternalReference]:
     found: list[ExternalReference] = []
     for path in sorted(root.rglob("*")):
         kind = SCANNED.get(path.suffix.lower())
-        if kind and path.is_file():
+        rel = path.relative_to(root).as_posix()
+        if kind and path.is_file() and rel not in DATA_SCRIPTS:
             text = path.read_text(encoding="utf-8", errors="replace")
-            found += scanners[kind](text, path.relative_to(root).as_posix())
+            found += scanners[kind](text, rel)
     return found
 
 

@@ -166,6 +166,11 @@ def test_scanner_reads_js_and_css_files(tmp_path):
         '<meta http-equiv="refresh" content="0; url=https://elsewhere.example.org/">',
         encoding="utf-8",
     )
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.js").write_text(
+        'var __index = {"docs": [{"text": "call fetch(\'https://example.org/q\') to ..."}]}',
+        encoding="utf-8",
+    )
     (tmp_path / "notes.txt").write_text("https://not-scanned.example.org/", encoding="utf-8")
     found = find_external_references(tmp_path)
     assert [(r.file, r.line, r.what, r.url) for r in found] == [
