@@ -233,12 +233,6 @@ def find_external_references(root: Path) -> list[ExternalReference]:
     return found
 
 
-def file_stem(case_reference: str, edition: str) -> str:
-    """A file name part from the case reference: SAR-2025-014 + restricted."""
-    ref = re.sub(r"[^A-Za-z0-9._-]+", "-", case_reference).strip("-.") or "IMR"
-    return f"{ref}-{edition}"
-
-
 def write_zip(folder: Path, out: Path, top: str) -> int:
     """Zip every file under `folder` into `out`, inside one top folder `top/`.
 

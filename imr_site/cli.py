@@ -14,7 +14,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from .bundle import LINK, file_stem, find_external_references, write_zip
+from .bundle import LINK, find_external_references, write_zip
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
@@ -147,8 +147,8 @@ def cmd_build(args) -> int:
         findings, pdf_path, status = plugin.findings, plugin.pdf_path, plugin.status
         bundle = None
         if args.bundle:
-            stem = file_stem(plugin.case.config.case_reference, plugin.case.config.edition)
-            bundle = _build_bundle(case_dir, site_dir / f"{stem}.zip", options, pdf_path, seen)
+            out = site_dir / f"{plugin.case.config.output_stem}.zip"
+            bundle = _build_bundle(case_dir, out, options, pdf_path, seen)
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE

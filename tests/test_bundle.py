@@ -20,7 +20,6 @@ from imr_site.bundle import (
     LINK,
     MATERIAL_MERMAID,
     RESOURCE,
-    file_stem,
     find_external_references,
     scan_css,
     scan_html,
@@ -202,10 +201,12 @@ def test_scanner_passes_local_references():
     assert scan_html(html, "a.html") == []
 
 
-def test_file_stem_is_safe_for_a_file_name():
-    assert file_stem("SAR-2025-014", "restricted") == "SAR-2025-014-restricted"
-    assert file_stem("TEST/001", "anonymised") == "TEST-001-anonymised"
-    assert file_stem("../../", "restricted") == "IMR-restricted"
+def test_output_stem_is_safe_for_a_file_name():
+    from imr_site.case import CaseConfig
+
+    assert CaseConfig("SAR-2025-014", edition="restricted").output_stem == "SAR-2025-014-restricted"
+    assert CaseConfig("TEST/001", edition="anonymised").output_stem == "TEST-001-anonymised"
+    assert CaseConfig("../../").output_stem == "IMR-restricted"
 
 
 def test_write_zip_is_atomic(tmp_path, monkeypatch):

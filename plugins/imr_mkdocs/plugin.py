@@ -131,8 +131,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def pdf_name(self) -> str | None:
         if not self.config.pdf or self.command == "serve" and not os.environ.get("IMR_SERVE_PDF"):
             return None
-        ref = re.sub(r"[^A-Za-z0-9._-]+", "-", self.case.config.case_reference).strip("-") or "IMR"
-        return f"{ref}-{self.case.config.edition}.pdf"
+        return f"{self.case.config.output_stem}.pdf"
 
     def _placeholder(self, name: str) -> str:
         return f"IMRBLOCK{self._token}{name}"
