@@ -214,6 +214,8 @@ def _build_bundle(
     finally:
         seen.quiet = False
     log.info(f"Offline bundle written: {out} ({size / 1_000_000:.1f} MB)")
+    if pdf is None:
+        log.info("Offline bundle: it holds no PDF, because this build made none.")
     return out
 
 
