@@ -1,8 +1,8 @@
 """`imr build --bundle`: one zip with a site that works opened from disk (file://), and the PDF.
 
-A small real case is built in tmp_path by the real command. The browser test unzips the bundle,
-opens it from disk in headless Chromium, follows the navigation, searches, and records every
-request the pages make: none may leave file://.
+A small real case (and the example case at the repository root) is built in tmp_path by the real
+command. The browser tests unzip the bundle, open it from disk in headless Chromium, follow the
+navigation, search, and record every request the pages make: none may leave file://.
 """
 
 from __future__ import annotations
