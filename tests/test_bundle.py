@@ -324,6 +324,21 @@ def test_example_case_bundles_with_nothing_to_fetch(example_unzipped):
     assert [r for r in find_external_references(top) if r.kind != LINK] == []
 
 
+def test_a_new_case_keeps_built_outputs_out_of_git(tmp_path):
+    from imr_site.cli import main
+
+    target = tmp_path / "my-imr"
+    assert main(["new", str(target)]) == 0
+    subprocess.run(["git", "init", "-q", str(target)], check=True)
+    zip_path = target / "site" / "ANY-restricted.zip"
+    zip_path.parent.mkdir()
+    zip_path.write_bytes(b"PK")
+    ignored = subprocess.run(
+        ["git", "-C", str(target), "check-ignore", "-q", "site/ANY-restricted.zip"], check=False
+    )
+    assert ignored.returncode == 0, "site/ (with the PDF and the bundle) must be git-ignored"
+
+
 # --- in a browser, from disk ----------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
