@@ -14,6 +14,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from . import chronology_commands
 from .bundle import LINK, find_external_references, write_zip
 from .case import load_case
 from .checks import run_checks
@@ -314,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Feature modules add subcommands here: each is a function(subparsers) that adds its parser
 # and sets `func`.
-EXTRA_COMMANDS: list = []
+EXTRA_COMMANDS: list = [chronology_commands.register]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,10 +7,10 @@ can never disagree.
 from __future__ import annotations
 
 from ..findings import Finding, sort_findings
-from . import structure
+from . import chronology, structure
 
 # Each check takes a Case and returns findings. Order only affects nothing: output is sorted.
-CHECKS = [structure.check]
+CHECKS = [structure.check, chronology.check]
 
 
 def run_checks(case) -> list[Finding]:
