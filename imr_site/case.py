@@ -8,6 +8,7 @@ valid YAML, a data file inside docs/); everything else becomes a finding.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,12 @@ class CaseConfig:
             return d.strftime("%-d %B %Y") if d else "not set"
 
         return f"{f(self.review_start)} to {f(self.review_end)}"
+
+    @property
+    def output_stem(self) -> str:
+        """The name the outputs share (PDF, offline bundle): SAR-2025-014-restricted."""
+        ref = re.sub(r"[^A-Za-z0-9._-]+", "-", self.case_reference).strip("-.") or "IMR"
+        return f"{ref}-{self.edition}"
 
 
 @dataclass

@@ -9,12 +9,12 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import sys
 from importlib import resources
 from pathlib import Path
 
 from . import actions_commands, chronology_commands
+from .bundle import LINK, find_external_references, write_zip
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
@@ -93,7 +93,28 @@ def _mkdocs_config(case_dir: Path, site_dir: Path | None = None, **plugin_option
     return cfg, plugin
 
 
-def _setup_logging(verbose: bool) -> None:
+class BundleError(Exception):
+    """The offline bundle could not be made safely (nothing was written)."""
+
+
+class _SeenBefore(logging.Filter):
+    """Remembers messages, then (once `quiet`) drops repeats: the bundle's build of the same
+    case would otherwise print every finding a second time."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[str] = set()
+        self.quiet = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        if self.quiet:
+            return msg not in self.seen
+        self.seen.add(msg)
+        return True
+
+
+def _setup_logging(verbose: bool) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     root = logging.getLogger("mkdocs")
@@ -103,35 +124,44 @@ def _setup_logging(verbose: bool) -> None:
     # WeasyPrint reports every CSS property it ignores; the print stylesheet is ours and known.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return handler
 
 
 def cmd_build(args) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    _setup_logging(args.verbose)
+    seen = _SeenBefore()
+    _setup_logging(args.verbose).addFilter(seen)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
     if not args.both_editions:
-        return _build_one(args, case_dir, site_dir, args.edition)
+        return _build_one(args, case_dir, site_dir, args.edition, seen)
     # Both editions, each in its own folder (site/restricted/, site/anonymised/), each PDF named
     # by case reference and edition. The anonymised one goes through the leak gate as always.
     codes = []
     for edition in ("restricted", "anonymised"):
         print(f"--- {edition} edition")
-        codes.append(_build_one(args, case_dir, site_dir / edition, edition))
+        codes.append(_build_one(args, case_dir, site_dir / edition, edition, seen))
     return max(codes)
 
 
-def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None) -> int:
+def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None, seen) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    options = dict(
+        edition=edition, pdf=False if args.no_pdf else None, final=True if args.final else None
+    )
     plugin = None
     try:
-        cfg, plugin = _mkdocs_config(
-            case_dir, site_dir, edition=edition, pdf=False if args.no_pdf else None,
-            final=True if args.final else None,
-        )
+        cfg, plugin = _mkdocs_config(case_dir, site_dir, **options)
         build(cfg)
+        # MkDocs hands the same plugin object to every build in a process: keep this build's
+        # results before the bundle's build replaces them.
+        findings, pdf_path, status = plugin.findings, plugin.pdf_path, plugin.status
+        bundle = None
+        if args.bundle:
+            out = site_dir / f"{plugin.case.config.output_stem}.zip"
+            bundle = _build_bundle(case_dir, out, options, pdf_path, seen)
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -149,13 +179,68 @@ def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None) -> int
             return EXIT_FINDINGS
         print(f"Build stopped: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
-    findings = plugin.findings
+    except BundleError as e:
+        print(f"Bundle not written: {e}", file=sys.stderr)
+        return EXIT_UNUSABLE
     s = summarise(findings)
     print(f"Site built in {site_dir}")
-    if plugin.pdf_path:
-        print(f"PDF: {plugin.pdf_path}")
-    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {plugin.status}.")
+    if pdf_path:
+        print(f"PDF: {pdf_path}")
+    if bundle:
+        print(f"Offline bundle: {bundle}")
+    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {status}.")
     return exit_code(findings)
+
+
+def _build_bundle(
+    case_dir: Path, out: Path, options: dict, pdf: Path | None, seen: _SeenBefore
+) -> Path:
+    """Build the case again (with the same plugin options) as a site that works from disk,
+    check that it fetches nothing from the internet, and zip it as `out` with the PDF of the
+    build just made."""
+    import tempfile
+
+    from imr_mkdocs.offline import make_offline
+    from mkdocs.commands.build import build
+
+    stem = out.stem
+    log = logging.getLogger("mkdocs")
+    seen.quiet = True
+    try:
+        with tempfile.TemporaryDirectory(prefix="imr-bundle-") as tmp:
+            folder = Path(tmp) / stem
+            cfg, plugin = _mkdocs_config(case_dir, folder, **options)
+            make_offline(cfg)
+            plugin.pdf_source = pdf
+            try:
+                build(cfg)
+            finally:
+                plugin.pdf_source = None
+            refs = find_external_references(folder)
+            fetched = [r for r in refs if r.kind != LINK]
+            pages: dict[str, set[str]] = {}
+            for r in refs:
+                if r.kind == LINK:
+                    pages.setdefault(r.url, set()).add(r.file)
+            for url, files in sorted(pages.items()):
+                log.info(
+                    f"Offline bundle: {len(files)} page(s) link to {url} (opened only if clicked, "
+                    f"e.g. from {min(files)})."
+                )
+            if fetched:
+                raise BundleError(
+                    "the offline site would load these from the internet, which a copy of the "
+                    "report on disk must never do. Remove them (or the setting that adds them) "
+                    "from mkdocs.yml or the page named:\n"
+                    + "\n".join(f"  {r}" for r in fetched)
+                )
+            size = write_zip(folder, out, stem)
+    finally:
+        seen.quiet = False
+    log.info(f"Offline bundle written: {out} ({size / 1_000_000:.1f} MB)")
+    if pdf is None:
+        log.info("Offline bundle: it holds no PDF, because this build made none.")
+    return out
 
 
 def cmd_serve(args) -> int:
@@ -234,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--final", action="store_true", help="a FINAL build (refused unless complete)")
     b.add_argument("--no-pdf", action="store_true", help="HTML only")
     b.add_argument("--site-dir", help="where to write the site (default: DIR/site)")
+    b.add_argument(
+        "--bundle", action="store_true",
+        help="also write SITE/<case reference>-<edition>.zip: the site, working when opened from "
+        "disk, and the PDF",
+    )
     b.add_argument("-v", "--verbose", action="store_true")
     b.set_defaults(func=cmd_build)
 

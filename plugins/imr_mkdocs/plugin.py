@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import time
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
 from imr_site.findings import CaseError, Finding, Severity
 from imr_site.signoff import is_signed_off
+
+from . import offline
 
 log = logging.getLogger("mkdocs.plugins.imr")
 
@@ -73,6 +76,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._final_site_dir: Path | None = None
         self._not_from_case: set[str] = set()  # theme and plugin files: no case data in them
         self.leak_error: editions.LeakError | None = None  # set when the leak gate stops a build
+        # A PDF already rendered for this case and edition (by the build an offline bundle
+        # accompanies): copied into the site instead of being rendered a second time.
+        self.pdf_source: Path | None = None
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -119,13 +125,20 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             editions.remove_stale_staging(self._final_site_dir)
             self._staging = editions.staging_dir(self._final_site_dir)
             config.site_dir = str(self._staging)
+        if offline.is_offline(config):
+            offline.use_local_shim(config, ASSET_PREFIX)
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
         for path in sorted(render.ASSETS.rglob("*")):
-            if path.is_file() and path.suffix in (".css", ".js", ".svg") and path.name != "print.css":
-                uri = ASSET_PREFIX + path.relative_to(render.ASSETS).as_posix()
-                files.append(File.generated(config, uri, abs_src_path=str(path)))
+            rel = path.relative_to(render.ASSETS).as_posix()
+            if rel.startswith("vendor/"):  # third-party files, only for a site opened from disk
+                continue
+            if path.is_file() and path.suffix in (".css", ".js", ".svg") and rel != "print.css":
+                files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
+        if offline.is_offline(config):
+            for file in offline.vendor_files(config, ASSET_PREFIX):
+                files.append(file)
         self._not_from_case = _theme_and_plugin_files(files, config)
         pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
         self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
@@ -146,8 +159,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def pdf_name(self) -> str | None:
         if not self.config.pdf or self.command == "serve" and not os.environ.get("IMR_SERVE_PDF"):
             return None
-        ref = re.sub(r"[^A-Za-z0-9._-]+", "-", self.case.config.case_reference).strip("-") or "IMR"
-        return f"{ref}-{self.case.config.edition}.pdf"
+        return f"{self.case.config.output_stem}.pdf"
 
     def _placeholder(self, name: str) -> str:
         return f"IMRBLOCK{self._token}{name}"
@@ -234,12 +246,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         name = self.pdf_name
         if not name:
             return
+        out = Path(config.site_dir) / name
+        if self.pdf_source:
+            shutil.copyfile(self.pdf_source, out)
+            self.pdf_path = out
+            return
         # WeasyPrint is slow to import: only when a PDF is wanted
         from imr_site import pdf as imr_pdf
 
         doc = self._print_document(imr_pdf)
         doc.site_dir = Path(config.site_dir)
-        out = Path(config.site_dir) / name
         try:
             pages = imr_pdf.write_pdf(doc, out)
         except ValueError as e:
