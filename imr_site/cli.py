@@ -6,43 +6,24 @@ Exit codes: 0 clean, 1 findings at error level, 2 the case cannot be read (or ba
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import shutil
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
+from . import gitrepo
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
+from .report import FORMATS, ReportContext, format_text
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-# --- output formats -------------------------------------------------------------------------
-
-
-def format_text(findings: list[Finding]) -> str:
-    lines = [str(f) for f in findings]
-    s = summarise(findings)
-    lines.append(
-        f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s)."
-        if findings
-        else "No findings: the case passes every check."
-    )
-    return "\n".join(lines)
-
-
-def format_json(findings: list[Finding]) -> str:
-    return json.dumps(
-        {"findings": [f.as_dict() for f in findings], "summary": summarise(findings)}, indent=2
-    )
-
-
-FORMATS = {"text": format_text, "json": format_json}
-
+# --- output formats (imr_site.report) ---------------------------------------------------------
 
 def exit_code(findings: list[Finding]) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
@@ -52,13 +33,16 @@ def exit_code(findings: list[Finding]) -> int:
 
 
 def cmd_check(args) -> int:
+    # Paths in annotations are relative to the repository's top, as CI sees the files.
+    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)))
     try:
         case = load_case(args.dir)
     except CaseError as e:
-        print(FORMATS[args.format](e.findings))
+        print(FORMATS[args.format](e.findings, ctx))
         return EXIT_UNUSABLE
+    ctx.rules = case.config.rules
     findings = run_checks(case)
-    print(FORMATS[args.format](findings))
+    print(FORMATS[args.format](findings, ctx))
     return exit_code(findings)
 
 
@@ -105,18 +89,26 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def cmd_build(args) -> int:
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _setup_logging(args.verbose)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
+    if args.final:
+        return _build_final(args, case_dir, site_dir)
+    return _build(args, case_dir, site_dir)
+
+
+def _build(args, case_dir: Path, site_dir: Path, *, final: bool = False, excludes=(), shown=None):
+    """Build with MkDocs; ``shown`` is the folder to name in messages (where the site will be)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
     try:
         cfg, plugin = _mkdocs_config(
             case_dir, site_dir, edition=args.edition, pdf=False if args.no_pdf else None,
-            final=True if args.final else None,
+            final=True if final else None,
         )
+        plugin.git_excludes = list(excludes)
         build(cfg)
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
@@ -126,11 +118,54 @@ def cmd_build(args) -> int:
         return EXIT_UNUSABLE
     findings = plugin.findings
     s = summarise(findings)
-    print(f"Site built in {site_dir}")
-    if plugin.pdf_path:
-        print(f"PDF: {plugin.pdf_path}")
-    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {plugin.status}.")
+    shown = shown or site_dir
+    print(f"Site built in {shown}")
+    for label, path in (("PDF", plugin.pdf_path), ("Manifest", plugin.manifest_path)):
+        if path:
+            print(f"{label}: {shown / path.relative_to(site_dir)}")
+    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). "
+          f"Status: {plugin.status}.")
     return exit_code(findings)
+
+
+def _build_final(args, case_dir: Path, site_dir: Path) -> int:
+    """A FINAL build: refused (exit 1, nothing written) unless the case is complete; built into
+    a temporary folder and moved into place only when everything, manifest included, is written."""
+    from .signoff import final_build_refusals
+
+    try:
+        case = load_case(case_dir)
+    except CaseError as e:
+        print(format_text(e.findings), file=sys.stderr)
+        return EXIT_UNUSABLE
+    reasons = final_build_refusals(case, run_checks(case), site_dir=site_dir)
+    if reasons:
+        print("The FINAL build is refused, for these reasons:", file=sys.stderr)
+        for r in reasons:
+            print(f"  - {r}", file=sys.stderr)
+        print("Nothing was written. Fix these, or build without --final for a DRAFT.",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.final-", dir=site_dir.parent))
+    try:
+        code = _build(args, case_dir, staging, final=True, excludes=[site_dir, staging],
+                      shown=site_dir)
+        if code != EXIT_OK or not (staging / "manifest.json").is_file():
+            print("The FINAL build did not complete; the previous site is unchanged.",
+                  file=sys.stderr)
+            return code if code != EXIT_OK else EXIT_UNUSABLE
+        old = None
+        if site_dir.exists():
+            old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+            site_dir.rename(old)
+        staging.rename(site_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
@@ -175,9 +210,31 @@ def cmd_new(args) -> int:
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(node.read_bytes())
+    _add_schemas(target)
     print(f"New case in {target}. Next: edit mkdocs.yml and the files in docs/ and data/, then run")
     print(f"  imr check {target}\n  imr serve {target}")
     return EXIT_OK
+
+
+SCHEMA_COPY = ".imr/schemas"  # inside a new case: the editor finds the schemas offline
+
+
+def _add_schemas(target: Path) -> None:
+    """Copy the JSON Schemas into the new case and point each data file at its own with a
+    yaml-language-server modeline (VS Code's YAML extension and other editors read it)."""
+    from .schema import FILES, SCHEMA_DIR
+
+    dest = target / SCHEMA_COPY
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, file in FILES.items():
+        (dest / file).write_bytes((SCHEMA_DIR / file).read_bytes())
+        data = target / "data" / f"{name}.yml"
+        if not data.is_file():
+            continue
+        text = data.read_text(encoding="utf-8")
+        if "yaml-language-server:" not in text:
+            line = f"# yaml-language-server: $schema=../{SCHEMA_COPY}/{file}\n"
+            data.write_text(line + text, encoding="utf-8")
 
 
 # --- parser ---------------------------------------------------------------------------------

@@ -19,16 +19,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from imr_site import render
+from imr_site import gitrepo, render
 from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
-from imr_site.findings import CaseError, Finding, Severity
-from imr_site.signoff import is_signed_off
+from imr_site.findings import CaseError, Finding, Severity, summarise
+from imr_site.manifest import build_manifest, write_manifest
+from imr_site.report import switched_off_lines
+from imr_site.signoff import final_build_refusals, is_signed_off
 
 log = logging.getLogger("mkdocs.plugins.imr")
 
 ASSET_PREFIX = "assets/imr/"
 LANDSCAPE = {"chronology", "actions"}  # generated blocks printed on landscape pages
+STATUS_PAGE = "review-status.md"  # generated; never in the PDF
 
 
 class IMRPluginConfig(Config):
@@ -45,6 +48,8 @@ class IMRPluginConfig(Config):
     rules = opt.Type(dict, default={})
     chronology = opt.Type(dict, default={})
     abbreviations = opt.Type(dict, default={})
+    schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
+    status_page = opt.Type(bool, default=True)  # the generated "Review status" page
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -66,6 +71,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._page_urls: dict[str, str] = {}
         self._blocks: dict[str, dict[str, str]] = {}  # src_uri -> marker name -> HTML
         self._token = secrets.token_hex(4)
+        self.commit: str | None = None  # the Git commit built from (None outside Git)
+        self.dirty = False  # the working tree differs from that commit
+        self.git_excludes: list[Path] = []  # folders the final build's clean-tree test ignores
+        self.manifest_path: Path | None = None
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -86,11 +95,33 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         except CaseError as e:
             raise PluginError(_case_error_message(e)) from None
         self.findings = run_checks(self.case)
+        if self.config.final:
+            # Before anything is written: a refused final build leaves the old site as it was.
+            reasons = final_build_refusals(
+                self.case, self.findings, site_dir=Path(config.site_dir), exclude=self.git_excludes
+            )
+            if reasons:
+                raise PluginError(
+                    "The FINAL build is refused, for these reasons:\n"
+                    + "\n".join(f"  - {r}" for r in reasons)
+                    + "\nNothing was written. Fix these, or build without --final for a DRAFT."
+                )
         for f in self.findings:
             if f.severity is Severity.INFO:
                 log.info(str(f))
             else:
                 log.warning(str(f))
+        self.commit = gitrepo.head_commit(root)
+        if self.commit:
+            changed = gitrepo.uncommitted(root, exclude=[Path(config.site_dir), *self.git_excludes])
+            self.dirty = bool(changed)
+
+        # With repo_url set, each page links to its source for editing (Material needs this
+        # feature switched on; generated pages have no source and get no link).
+        if config.repo_url and config.theme.name == "material":
+            features = config.theme.get("features") or []
+            if "content.action.edit" not in features:
+                config.theme["features"] = [*features, "content.action.edit"]
 
         # The built site must never fetch anything: Material otherwise links Google Fonts.
         if config.theme.name == "material" and config.theme.get("font") is not False:
@@ -106,13 +137,45 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(path)))
         pages_by_uri = {p.src_uri: p.section_id for p in self.case.pages}
         self._pages = {uri: sid for uri, sid in pages_by_uri.items() if sid}
+        if self.config.status_page:
+            if files.get_file_from_path(STATUS_PAGE) is not None:
+                log.warning(
+                    f"docs/{STATUS_PAGE} exists, so the generated Review status page is not made: "
+                    "rename the file, or set status_page: false under the imr plugin."
+                )
+            else:
+                files.append(
+                    File.generated(config, STATUS_PAGE, content="# Review status\n\n<!-- imr:status -->\n")
+                )
         return files
+
+    def on_nav(self, nav, *, config, files):
+        # With an explicit nav in mkdocs.yml the generated page would be left out: add it at the end.
+        status = files.get_file_from_path(STATUS_PAGE)
+        if status is not None and status.generated_by and status.page is None:
+            from mkdocs.structure.pages import Page
+
+            page = Page("Review status", status, config)
+            if nav.pages:
+                page.previous_page = nav.pages[-1]
+                nav.pages[-1].next_page = page
+            nav.items.append(page)
+            nav.pages.append(page)
+        return nav
 
     # --- pages ------------------------------------------------------------------------------
 
     @property
     def status(self) -> str:
         return "FINAL" if self.config.final and is_signed_off(self.case) else "DRAFT"
+
+    @property
+    def version_text(self) -> str:
+        """The version shown on the cover: the edition's version and the commit built from."""
+        base = self.config.version or ("final" if self.status == "FINAL" else "draft")
+        if not self.commit:
+            return base
+        return f"{base}, commit {self.commit[:12]}" + (" with uncommitted changes" if self.dirty else "")
 
     @property
     def pdf_name(self) -> str | None:
@@ -127,6 +190,13 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         sid = self._pages.get(page.file.src_uri)
         blocks = render.section_blocks(self.case, sid) if sid else {}
+        if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
+            links = {
+                s: files.get_file_from_path(uri).url_relative_to(page.file)
+                for uri, s in self._pages.items()
+                if files.get_file_from_path(uri) is not None
+            }
+            blocks = {"status": render.status_block(self.case, self.findings, links)}
         if page.is_homepage:
             blocks = {"home": render.home_block(self.case, self.pdf_name, self.status), **blocks}
             if "<!-- imr:home -->" not in markdown:
@@ -156,15 +226,28 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     @event_priority(-50)  # after other plugins have written their files
     def on_post_build(self, *, config):
         name = self.pdf_name
-        if not name:
-            return
-        from imr_site import pdf as imr_pdf  # WeasyPrint is slow to import: only when a PDF is wanted
+        if name:
+            # WeasyPrint is slow to import: only when a PDF is wanted
+            from imr_site import pdf as imr_pdf
 
-        doc = self._print_document(imr_pdf)
-        out = Path(config.site_dir) / name
-        pages = imr_pdf.write_pdf(doc, out)
-        self.pdf_path = out
-        log.info(f"PDF written: {out} ({pages} pages)")
+            doc = self._print_document(imr_pdf)
+            out = Path(config.site_dir) / name
+            pages = imr_pdf.write_pdf(doc, out)
+            self.pdf_path = out
+            log.info(f"PDF written: {out} ({pages} pages)")
+        if self.status == "FINAL":
+            # Last, so that it lists every file written (the PDF included).
+            manifest = build_manifest(
+                Path(config.site_dir),
+                case_reference=self.case.config.case_reference,
+                edition=self.case.config.edition,
+                status=self.status,
+                commit=self.commit,
+                summary=summarise(self.findings),
+                switched_off=switched_off_lines(self.case.config.rules),
+            )
+            self.manifest_path = write_manifest(Path(config.site_dir), manifest)
+            log.info(f"Manifest written: {self.manifest_path}")
 
     def _print_document(self, imr_pdf):
         case = self.case
@@ -192,7 +275,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             agency=case.config.agency,
             subject_initials=str(initials),
             protective_marking=case.config.protective_marking,
-            version=self.config.version or ("final" if self.status == "FINAL" else "draft"),
+            version=self.version_text,
             date=render.uk_date(completion) if completion else "",
             status=self.status,
             edition=case.config.edition,
