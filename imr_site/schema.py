@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import jsonschema
@@ -43,7 +43,7 @@ STATUS_WORDS = STATUSES + tuple(s.capitalize() for s in STATUSES) + ("In Review"
 _TEXT_OR_NUMBER = ["string", "number", "null"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped(name: str) -> dict:
     return json.loads((SCHEMA_DIR / FILES[name]).read_text(encoding="utf-8"))
 
@@ -319,7 +319,11 @@ def _message(err) -> str:
             hint = " Put the time in quotes, like '14:30' (YAML reads 14:30 as a number)."
         return f"{name} should be {words}, but it is {_describe(err.instance)}.{hint}"
     if v == "enum":
-        choices = ", ".join(str(c) for c in err.validator_value if c is not None)
+        words: list[str] = []
+        for c in err.validator_value:  # "draft" and "Draft" are one choice to a reader
+            if c is not None and str(c).lower() not in (w.lower() for w in words):
+                words.append(str(c))
+        choices = ", ".join(words)
         return f"{name} is {_describe(err.instance)}; use one of: {choices}."
     if v == "pattern":
         if err.validator_value == r"^\d{4}-\d{2}-\d{2}$":
