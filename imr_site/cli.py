@@ -109,7 +109,10 @@ def _build(args, case_dir: Path, site_dir: Path, *, final: bool = False, exclude
             final=True if final else None,
         )
         plugin.git_excludes = list(excludes)
-        build(cfg)
+        try:
+            build(cfg)
+        finally:
+            plugin.git_excludes = []
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -82,6 +82,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.command = command
 
     def on_config(self, config):
+        # MkDocs keeps one plugin instance per process: forget the previous build's outputs.
+        self.pdf_path = self.manifest_path = self.commit = None
+        self.dirty = False
+        self._print_html, self._page_urls, self._blocks = {}, {}, {}
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
         data = (root / self.config.data_dir).resolve()
@@ -152,15 +156,17 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_nav(self, nav, *, config, files):
         # With an explicit nav in mkdocs.yml the generated page would be left out: add it at the end.
         status = files.get_file_from_path(STATUS_PAGE)
-        if status is not None and status.generated_by and status.page is None:
-            from mkdocs.structure.pages import Page
+        if status is None or not status.generated_by or status.page in nav.pages:
+            return nav
+        from mkdocs.structure.pages import Page
 
-            page = Page("Review status", status, config)
-            if nav.pages:
-                page.previous_page = nav.pages[-1]
-                nav.pages[-1].next_page = page
-            nav.items.append(page)
-            nav.pages.append(page)
+        page = status.page or Page("Review status", status, config)
+        page.title = page.title or "Review status"
+        if nav.pages:
+            page.previous_page = nav.pages[-1]
+            nav.pages[-1].next_page = page
+        nav.items.append(page)
+        nav.pages.append(page)
         return nav
 
     # --- pages ------------------------------------------------------------------------------
