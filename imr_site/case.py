@@ -19,20 +19,27 @@ from .spec import SpecError, TemplateSpec, load_spec
 from .yamlio import LineDict, YAMLProblem, load_yaml
 
 R_NO_CONFIG = rule(
-    "IMR001", "error", "No mkdocs.yml", "Run the command in the case folder, or make one with `imr new`."
+    "IMR001",
+    "error",
+    "No mkdocs.yml",
+    "Run the command in the case folder, or make one with `imr new`.",
 )
 R_CONFIG = rule(
     "IMR002", "error", "Case settings are wrong", "Correct the `imr` plugin options in mkdocs.yml."
 )
 R_FRONT_MATTER = rule(
-    "IMR003", "error", "Front matter cannot be read",
+    "IMR003",
+    "error",
+    "Front matter cannot be read",
     "Fix the YAML between the two '---' lines at the top of the file.",
 )
 R_DATA_YAML = rule(
     "IMR004", "error", "Data file cannot be read", "Fix the YAML syntax on the line named."
 )
 R_DATA_IN_DOCS = rule(
-    "IMR005", "error", "Data file inside docs/",
+    "IMR005",
+    "error",
+    "Data file inside docs/",
     "Move the file into data/: everything in docs/ is published, data files never are.",
 )
 R_SPEC = rule("IMR006", "error", "Template spec cannot be read", "Fix the spec file named.")
@@ -121,10 +128,19 @@ def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise CaseError(
-            [finding(R_CONFIG.code, rel, mark.line + 1 if mark else None, f"mkdocs.yml is not valid YAML: {e.problem}.")]
+            [
+                finding(
+                    R_CONFIG.code,
+                    rel,
+                    mark.line + 1 if mark else None,
+                    f"mkdocs.yml is not valid YAML: {e.problem}.",
+                )
+            ]
         ) from None
     if not isinstance(raw, dict):
-        raise CaseError([finding(R_CONFIG.code, rel, 1, "mkdocs.yml must be a list of settings (name: value).")])
+        raise CaseError(
+            [finding(R_CONFIG.code, rel, 1, "mkdocs.yml must be a list of settings (name: value).")]
+        )
     options = None
     for p in raw.get("plugins") or []:
         if p == "imr":
@@ -157,7 +173,9 @@ def _date(value, label: str, problems: list[str]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        problems.append(f"{label} '{value}' is not a date: write it as YYYY-MM-DD, like 2024-03-31.")
+        problems.append(
+            f"{label} '{value}' is not a date: write it as YYYY-MM-DD, like 2024-03-31."
+        )
         return None
 
 
@@ -200,7 +218,9 @@ def parse_options(options: dict, rel: str = "mkdocs.yml") -> CaseConfig:
             try:
                 cfg.rules.severity[str(code)] = Severity(str(sev).lower())
             except ValueError:
-                problems.append(f"rules: severity of {code} must be error, warning or info, not '{sev}'.")
+                problems.append(
+                    f"rules: severity of {code} must be error, warning or info, not '{sev}'."
+                )
     else:
         problems.append("rules must have 'disable:' and/or 'severity:' under it.")
     if problems:
@@ -256,13 +276,21 @@ def load_case(
 
     if not docs.is_dir():
         raise CaseError(
-            [finding(R_NO_CONFIG.code, None, None, f"the docs folder {docs} does not exist: sections go in docs/.")]
+            [
+                finding(
+                    R_NO_CONFIG.code,
+                    None,
+                    None,
+                    f"the docs folder {docs} does not exist: sections go in docs/.",
+                )
+            ]
         )
 
     # Data files inside docs/ would be published: refuse before anything is read.
     for p in sorted(docs.rglob("*")):
         if p.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx") and (
-            p.name in DATA_FILES or p.stem in {"chronology", "glossary", "people", "actions", "people-key"}
+            p.name in DATA_FILES
+            or p.stem in {"chronology", "glossary", "people", "actions", "people-key"}
         ):
             problems.append(
                 finding(
@@ -316,4 +344,12 @@ def read_data_file(path: Path, rel: str):
     return load_yaml(path, rel)
 
 
-__all__ = ["Case", "CaseConfig", "load_case", "parse_options", "read_data_file", "LineDict", "EDITIONS"]
+__all__ = [
+    "Case",
+    "CaseConfig",
+    "load_case",
+    "parse_options",
+    "read_data_file",
+    "LineDict",
+    "EDITIONS",
+]

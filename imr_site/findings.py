@@ -87,9 +87,7 @@ class RuleOverrides:
             if f.code in self.disabled:
                 continue
             sev = self.severity.get(f.code)
-            out.append(
-                Finding(f.code, sev, f.file, f.line, f.message) if sev else f
-            )
+            out.append(Finding(f.code, sev, f.file, f.line, f.message) if sev else f)
         return out
 
 

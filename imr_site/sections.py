@@ -118,11 +118,19 @@ def _scan(body: str, body_start: int) -> tuple[list[Heading], list[str]]:
             in_comment = True
         m = _ATX.match(text)
         if m:
-            headings.append(Heading(len(m.group(1)), _ATTR_LIST.sub("", m.group(2)).strip(), line_no))
+            headings.append(
+                Heading(len(m.group(1)), _ATTR_LIST.sub("", m.group(2)).strip(), line_no)
+            )
             prose.append("")
             continue
         m = _SETEXT.match(text)
-        if m and i > 0 and prose and prose[-1].strip() and not prose[-1].lstrip().startswith(("-", "*", ">", "|")):
+        if (
+            m
+            and i > 0
+            and prose
+            and prose[-1].strip()
+            and not prose[-1].lstrip().startswith(("-", "*", ">", "|"))
+        ):
             level = 1 if m.group(1).startswith("=") else 2
             headings.append(Heading(level, prose[-1].strip(), line_no - 1))
             prose[-1] = ""
@@ -138,7 +146,9 @@ def read_section_file(path: Path, case_root: Path, docs_dir: Path) -> SectionFil
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise SectionProblem(rel, None, f"this file is not UTF-8 text (byte {e.start}); save it as UTF-8.") from None
+        raise SectionProblem(
+            rel, None, f"this file is not UTF-8 text (byte {e.start}); save it as UTF-8."
+        ) from None
     text = text.replace("\r\n", "\n")
     meta = LineDict()
     meta.line, meta.key_lines = 1, {}
@@ -160,7 +170,9 @@ def read_section_file(path: Path, case_root: Path, docs_dir: Path) -> SectionFil
         try:
             parsed = parse_yaml(fm_text, rel) if fm_text.strip() else None
         except YAMLProblem as e:
-            raise SectionProblem(rel, e.line, f"the front matter cannot be read. {e.message}") from None
+            raise SectionProblem(
+                rel, e.line, f"the front matter cannot be read. {e.message}"
+            ) from None
         if parsed is not None:
             if not isinstance(parsed, LineDict):
                 raise SectionProblem(

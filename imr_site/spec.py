@@ -22,6 +22,11 @@ _NUMBERING = re.compile(
 )
 
 
+def strip_numbering(text: str) -> str:
+    """'4. Analysis' -> 'Analysis'; 'Q12 Training' -> 'Training'."""
+    return _NUMBERING.sub("", text.strip(), count=1).strip()
+
+
 def normalise_heading(text: str) -> str:
     """Heading text for comparison: no numbering, case, '&' vs 'and', punctuation or spacing."""
     t = text.strip()
@@ -130,7 +135,9 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
     p = Path(path) if path else DEFAULT_SPEC
     display = str(p)
     if not p.is_file():
-        raise SpecError(display, None, "the template spec file does not exist; check `spec:` in mkdocs.yml")
+        raise SpecError(
+            display, None, "the template spec file does not exist; check `spec:` in mkdocs.yml"
+        )
     try:
         raw = load_yaml(p)
     except YAMLProblem as e:
@@ -195,7 +202,9 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
 
     def columns(block):
         return tuple(
-            ColumnSpec(key=c["key"], label=c.get("label", c["key"]), mandatory=bool(c.get("mandatory")))
+            ColumnSpec(
+                key=c["key"], label=c.get("label", c["key"]), mandatory=bool(c.get("mandatory"))
+            )
             for c in (block or {}).get("columns") or []
         )
 

@@ -105,6 +105,8 @@ def parse_yaml(text: str, path: str = "<text>"):
         what = e.problem or "this is not valid YAML"
         if e.context:
             what = f"{e.context}, {what}"
+        if e.context_mark and mark and e.context_mark.line != mark.line:
+            what += f" (what is wrong began on line {e.context_mark.line + 1})"
         raise YAMLProblem(
             path,
             line,

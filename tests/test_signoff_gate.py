@@ -155,6 +155,7 @@ def test_gate_still_refuses_future_dates_when_the_codes_are_switched_off(tmp_pat
     assert any("before the author's" in r for r in reasons)
 
 
+@pytest.mark.expect_warnings  # MkDocs logs the refusal as an error
 def test_plain_mkdocs_build_with_final_refuses_before_writing(tmp_path):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

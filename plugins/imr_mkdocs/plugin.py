@@ -237,8 +237,12 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             from imr_site import pdf as imr_pdf
 
             doc = self._print_document(imr_pdf)
+            doc.site_dir = Path(config.site_dir)
             out = Path(config.site_dir) / name
-            pages = imr_pdf.write_pdf(doc, out)
+            try:
+                pages = imr_pdf.write_pdf(doc, out)
+            except ValueError as e:
+                raise PluginError(f"The PDF could not be made: {e}") from None
             self.pdf_path = out
             log.info(f"PDF written: {out} ({pages} pages)")
         if self.status == "FINAL":
