@@ -32,7 +32,9 @@ def imr_commands(text: str) -> list[list[str]]:
 
 def shell_snippets(name: str, data) -> list[str]:
     if name.endswith("imr.yml"):
-        return [step["run"] for job in data["jobs"].values() for step in job["steps"] if "run" in step]
+        return [
+            step["run"] for job in data["jobs"].values() for step in job["steps"] if "run" in step
+        ]
     if name == ".gitlab-ci.yml":
         job = data["imr"]
         return [str(x) for x in job["before_script"] + job["script"]]

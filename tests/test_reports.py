@@ -47,7 +47,9 @@ def test_github_format_points_at_the_line_relative_to_the_repository(tmp_path, c
     git_commit_all(repo)
     code, out = run(capsys, "check", "--format", "github", str(case))
     assert code == 1
-    missing_line = page.read_text(encoding="utf-8").split("\n").index("## Management and supervision") + 1
+    missing_line = (
+        page.read_text(encoding="utf-8").split("\n").index("## Management and supervision") + 1
+    )
     expected = f"::error file=cases/sar-1/docs/{page.name},line={missing_line},title=HDG002::"
     assert any(line.startswith(expected) for line in out.splitlines()), out
 
@@ -84,9 +86,9 @@ def test_junit_clean_case_has_one_passing_testcase(tmp_path, capsys):
 
 
 def test_junit_escapes_markup_in_messages():
-    f = Finding("SCH001", Severity.ERROR, "data/x.yml", 3, "<script>&\"]]>")
+    f = Finding("SCH001", Severity.ERROR, "data/x.yml", 3, '<script>&"]]>')
     root = ET.fromstring(format_junit([f]))
-    assert root.find(".//failure").get("message") == "<script>&\"]]>"
+    assert root.find(".//failure").get("message") == '<script>&"]]>'
 
 
 def test_json_shape_is_unchanged(tmp_path, capsys):
@@ -100,7 +102,10 @@ def test_json_shape_is_unchanged(tmp_path, capsys):
 
 
 def test_text_report_says_what_was_switched_off(tmp_path, capsys):
-    yml = MKDOCS_YML + "      rules:\n        disable: [HDG002]\n        severity:\n          HDG003: warning\n"
+    yml = (
+        MKDOCS_YML
+        + "      rules:\n        disable: [HDG002]\n        severity:\n          HDG003: warning\n"
+    )
     case = write_case(tmp_path / "c", mkdocs_yml=yml)
     _break_analysis(case)
     code, out = run(capsys, "check", str(case))
@@ -128,7 +133,9 @@ def test_every_finding_code_is_in_the_readme():
 def test_finding_codes_script_lists_every_code():
     out = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "finding_codes.py")],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     for code in ("HDG002", "SCH001", "SGN001", "SGN002", "REV001"):
         assert f"| {code} |" in out

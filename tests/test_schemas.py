@@ -28,7 +28,8 @@ def test_shipped_schemas_are_what_the_spec_makes():
         assert shipped == schema, f"{FILES[name]} is stale: run python scripts/make_schemas.py"
     done = subprocess.run(
         [sys.executable, str(REPO / "scripts" / "make_schemas.py"), "--check"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stdout
 
@@ -46,8 +47,9 @@ def test_front_matter_schema_knows_every_section_and_required_field():
 
     spec = load_spec()
     assert schema["properties"]["section"]["enum"] == spec.section_ids
-    signoff = next(r["then"] for r in schema["allOf"]
-                   if r["if"]["properties"]["section"]["const"] == "signoff")
+    signoff = next(
+        r["then"] for r in schema["allOf"] if r["if"]["properties"]["section"]["const"] == "signoff"
+    )
     author = signoff["properties"]["signatures"]["properties"]["author"]
     assert set(author["required"]) == {"name", "role", "date"}
 
@@ -55,8 +57,11 @@ def test_front_matter_schema_knows_every_section_and_required_field():
 def test_data_file_problem_is_reported_at_its_line(tmp_path):
     case = write_case(tmp_path / "c")
     chron = case / "data" / "chronology.yml"
-    text = chron.read_text().replace("time: '09:30'", "time: 9:30").replace(
-        "key_episode: yes", "key_episode: maybe")
+    text = (
+        chron.read_text()
+        .replace("time: '09:30'", "time: 9:30")
+        .replace("key_episode: yes", "key_episode: maybe")
+    )
     chron.write_text(text)
     lines = text.split("\n")
     found = [c for c in codes(case) if c[0] == "SCH001"]
@@ -69,13 +74,19 @@ def test_data_file_problem_is_reported_at_its_line(tmp_path):
 def test_front_matter_problems_are_reported_at_their_line(tmp_path):
     case = write_case(tmp_path / "c")
     page = next((case / "docs").glob("*-signoff.md"))
-    text = page.read_text().replace("status: final", "status: finished").replace(
-        "  senior_officer:", "  director:\n    name: X\n  senior_officer:")
+    text = (
+        page.read_text()
+        .replace("status: final", "status: finished")
+        .replace("  senior_officer:", "  director:\n    name: X\n  senior_officer:")
+    )
     page.write_text(text)
     lines = text.split("\n")
     found = {(c[2], c[3]) for c in codes(case) if c[0] == "SCH002"}
-    assert any(line == lines.index("status: finished") + 1 and "use one of: draft, in review, final."
-               in msg for line, msg in found), found
+    assert any(
+        line == lines.index("status: finished") + 1
+        and "use one of: draft, in review, final." in msg
+        for line, msg in found
+    ), found
     assert any(line == lines.index("  director:") + 1 and "director" in msg for line, msg in found)
 
 
@@ -131,8 +142,10 @@ def test_schema_check_on_a_large_chronology_is_fast(tmp_path):
     import time
 
     case = write_case(tmp_path / "c")
-    entry = ("- date: 2024-02-01\n  time: '09:30'\n  source: District nursing\n  contact_with: AB\n"
-             "  event: Home visit with a long description of what happened\n  key_episode: no\n")
+    entry = (
+        "- date: 2024-02-01\n  time: '09:30'\n  source: District nursing\n  contact_with: AB\n"
+        "  event: Home visit with a long description of what happened\n  key_episode: no\n"
+    )
     (case / "data" / "chronology.yml").write_text(entry * 10_000)
     c = load_case(case)
     from imr_site.checks import schemas

@@ -131,8 +131,13 @@ def test_director_signing_before_author_is_an_error(tmp_path):
     found = run_checks(load_case(case))
     sgn = [f for f in found if f.code == "SGN002"]
     assert len(sgn) == 1 and sgn[0].severity.value == "error"
-    line = signoff_page(case).read_text().split("\n").index(
-        f"    date: {(TODAY - dt.timedelta(days=5)).isoformat()}") + 1
+    line = (
+        signoff_page(case)
+        .read_text()
+        .split("\n")
+        .index(f"    date: {(TODAY - dt.timedelta(days=5)).isoformat()}")
+        + 1
+    )
     assert sgn[0].line == line
 
 
@@ -180,8 +185,9 @@ def test_final_pdf_says_final_and_names_the_commit(tmp_path, capsys):
     capsys.readouterr()
     assert code == 0
     pdf = next((case / "site").glob("*.pdf"))
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     cover = text.split("\f")[0]
     assert "FINAL" in cover and "DRAFT" not in cover
     assert commit[:12] in text

@@ -82,11 +82,16 @@ def test_status_page_is_not_in_the_print_document(tmp_path):
 
 
 def test_edit_links_point_at_each_source_file_and_not_at_generated_pages(tmp_path):
-    yml = MKDOCS_YML + "repo_url: https://git.example.org/agency/sar-test\nedit_uri: edit/main/docs/\n"
+    yml = (
+        MKDOCS_YML
+        + "repo_url: https://git.example.org/agency/sar-test\nedit_uri: edit/main/docs/\n"
+    )
     case = write_case(tmp_path / "c", mkdocs_yml=yml)
     site = build(case)
     analysis = (site / "05-analysis.html").read_text()
-    assert 'href="https://git.example.org/agency/sar-test/edit/main/docs/05-analysis.md"' in analysis
+    assert (
+        'href="https://git.example.org/agency/sar-test/edit/main/docs/05-analysis.md"' in analysis
+    )
     status = (site / "review-status.html").read_text()
     assert "/edit/main/docs/" not in status
 

@@ -18,7 +18,8 @@ def _without_repeats(findings: list[Finding]) -> list[Finding]:
     says more (a schema only knows a value is missing or of the wrong kind)."""
     placed = {(f.file, f.line) for f in findings if not f.code.startswith(schemas.PREFIX)}
     return [
-        f for f in findings
+        f
+        for f in findings
         if not (f.code.startswith(schemas.PREFIX) and f.line and (f.file, f.line) in placed)
     ]
 
