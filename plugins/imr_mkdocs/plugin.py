@@ -151,23 +151,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 files.append(
                     File.generated(config, STATUS_PAGE, content="# Review status\n\n<!-- imr:status -->\n")
                 )
+                # An explicit nav in mkdocs.yml would leave the generated page out: add it at the end.
+                if config.nav is not None and not _mentions(config.nav, STATUS_PAGE):
+                    config.nav.append({"Review status": STATUS_PAGE})
         return files
-
-    def on_nav(self, nav, *, config, files):
-        # With an explicit nav in mkdocs.yml the generated page would be left out: add it at the end.
-        status = files.get_file_from_path(STATUS_PAGE)
-        if status is None or not status.generated_by or status.page in nav.pages:
-            return nav
-        from mkdocs.structure.pages import Page
-
-        page = status.page or Page("Review status", status, config)
-        page.title = page.title or "Review status"
-        if nav.pages:
-            page.previous_page = nav.pages[-1]
-            nav.pages[-1].next_page = page
-        nav.items.append(page)
-        nav.pages.append(page)
-        return nav
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -309,3 +296,14 @@ def _after_title(markdown: str, insert: str) -> str:
     if not m:
         return f"{insert}\n\n{markdown}"
     return markdown[: m.end()] + f"\n\n{insert}\n" + markdown[m.end() :]
+
+
+def _mentions(nav, uri: str) -> bool:
+    """Whether a nav setting (lists, mappings and strings, as in mkdocs.yml) names ``uri``."""
+    if isinstance(nav, str):
+        return nav == uri
+    if isinstance(nav, dict):
+        return any(_mentions(v, uri) for v in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(v, uri) for v in nav)
+    return False
