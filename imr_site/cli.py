@@ -93,7 +93,7 @@ def cmd_build(args) -> int:
     _setup_logging(args.verbose)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
-    if args.final:
+    if args.final or _final_in_settings(case_dir):
         return _build_final(args, case_dir, site_dir)
     return _build(args, case_dir, site_dir)
 
@@ -129,6 +129,17 @@ def _build(args, case_dir: Path, site_dir: Path, *, final: bool = False, exclude
     print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). "
           f"Status: {plugin.status}.")
     return exit_code(findings)
+
+
+def _final_in_settings(case_dir: Path) -> bool:
+    """`final: true` written under the imr plugin in mkdocs.yml asks for a FINAL build too."""
+    from .case import read_mkdocs_yml
+
+    try:
+        _, options = read_mkdocs_yml(case_dir / "mkdocs.yml")
+    except (CaseError, OSError):
+        return False  # the build itself reports the problem
+    return options.get("final") is True
 
 
 def _build_final(args, case_dir: Path, site_dir: Path) -> int:

@@ -193,3 +193,13 @@ def test_final_pdf_says_final_and_names_the_commit(tmp_path, capsys):
     assert commit[:12] in text
     manifest = json.loads((case / "site" / "manifest.json").read_text())
     assert pdf.name in {f["path"] for f in manifest["files"]}
+
+
+def test_final_true_in_settings_goes_through_the_same_gate(tmp_path, capsys):
+    from complete_case import MKDOCS_YML
+
+    case = write_case(tmp_path / "c", mkdocs_yml=MKDOCS_YML + "      final: true\n")
+    code = main(["build", str(case)])
+    err = capsys.readouterr().err
+    assert code == 1 and "FINAL build is refused" in err
+    assert not (case / "site").exists()
