@@ -18,7 +18,7 @@ from . import gitrepo
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
-from .report import FORMATS, ReportContext, format_text
+from .report import FORMATS, ReportContext, format_text, switched_off_lines
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -128,6 +128,8 @@ def _build(args, case_dir: Path, site_dir: Path, *, final: bool = False, exclude
             print(f"{label}: {shown / path.relative_to(site_dir)}")
     print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). "
           f"Status: {plugin.status}.")
+    for line in switched_off_lines(plugin.case.config.rules):
+        print(line)
     return exit_code(findings)
 
 
