@@ -23,7 +23,8 @@ from .report import FORMATS, ReportContext, format_text, switched_off_lines
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-# --- output formats (imr_site.report) ---------------------------------------------------------
+# Output formats (text, json, github, junit) live in imr_site.report.
+
 
 def exit_code(findings: list[Finding]) -> int:
     return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
