@@ -111,3 +111,22 @@ def test_imr_new_writes_ci_files_schemas_and_modelines(tmp_path, capsys):
         ), data.name
         # the path in the modeline resolves inside the new case
         assert (data.parent / first.split("$schema=")[1]).resolve().is_file()
+
+
+@pytest.mark.slow
+def test_wheel_ships_the_dotfiles_and_schemas(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+    )
+    names = set(zipfile.ZipFile(next(tmp_path.glob("imr_site-*.whl"))).namelist())
+    for name in CI_FILES:
+        assert f"imr_site/case_template/{name}" in names
+    for schema in ("chronology", "glossary", "people", "actions", "front-matter"):
+        assert f"imr_site/schemas/{schema}.schema.json" in names
+    assert "imr_site/templates/status.html" in names
