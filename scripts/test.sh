@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 export NO_MKDOCS_2_WARNING=1
-.venv/bin/ruff check imr_site plugins tests scripts
+.venv/bin/ruff check imr_site plugins tests scripts benchmarks
 exec .venv/bin/python -m pytest "$@"

@@ -206,3 +206,25 @@ def test_a_broken_spec_is_reported_with_its_line(case_dir):
         load_case(case_dir)
     (f,) = e.value.findings
     assert f.line == 2 and "id" in f.message
+
+
+def test_placeholder_wrapped_over_lines_or_in_a_heading(case_dir):
+    path = section_file(case_dir, "factual_summary")
+    before = len(path.read_text(encoding="utf-8").splitlines())
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\n[Write here: a brief factual summary,\nwrapped by an editor]\n\n### [Write here: title]\n"
+        )
+    found = findings_for(case_dir)
+    assert [(f.code, f.line) for f in found] == [("HDG005", before + 2), ("HDG005", before + 5)]
+
+
+def test_case_settings_left_unset(case_dir):
+    cfg = case_dir / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(
+        re.sub(r"case_reference: \S+", "case_reference: CHANGE-ME", text), encoding="utf-8"
+    )
+    found = findings_for(case_dir)
+    assert [(f.code, f.file) for f in found] == [("FLD001", "mkdocs.yml")]
+    assert "case_reference" in found[0].message
