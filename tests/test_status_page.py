@@ -58,7 +58,10 @@ def test_status_page_is_built_with_git_authors(tmp_path):
     assert "Ann Author" in t and "unavailable" not in t
     assert 'href="05-analysis.html"' in page
     # in the navigation (the case has no explicit nav) and marked as generated: no edit link
-    assert "review-status.html" in (site / "index.html").read_text()
+    index = (site / "index.html").read_text()
+    assert "review-status.html" in index
+    # Material's navigation shows each section's status with its words as the tooltip
+    assert 'class="md-status md-status--draft" title="Draft"' in index
 
 
 def test_status_page_outside_git_says_unavailable_and_joins_an_explicit_nav(tmp_path):

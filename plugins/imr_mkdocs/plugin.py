@@ -32,6 +32,7 @@ log = logging.getLogger("mkdocs.plugins.imr")
 ASSET_PREFIX = "assets/imr/"
 LANDSCAPE = {"chronology", "actions"}  # generated blocks printed on landscape pages
 STATUS_PAGE = "review-status.md"  # generated; never in the PDF
+STATUS_TITLES = {"draft": "Draft", "in review": "In review", "final": "Final"}
 
 
 class IMRPluginConfig(Config):
@@ -126,6 +127,14 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             features = config.theme.get("features") or []
             if "content.action.edit" not in features:
                 config.theme["features"] = [*features, "content.action.edit"]
+
+        # Material shows a page's `status:` front matter as an icon in the navigation; give it
+        # the words for ours, so that the icon's tooltip says where each section is.
+        if config.theme.name == "material":
+            titles = dict(config.extra.get("status") or {})
+            for key, title in STATUS_TITLES.items():
+                titles.setdefault(key, title)
+            config.extra["status"] = titles
 
         # The built site must never fetch anything: Material otherwise links Google Fonts.
         if config.theme.name == "material" and config.theme.get("font") is not False:
