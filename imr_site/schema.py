@@ -237,9 +237,10 @@ def validate(instance, schema: dict) -> list[Problem]:
 def _leaves(err):
     """The most specific errors under an if/then or anyOf, which say what is actually wrong."""
     if err.context and err.validator in ("anyOf", "oneOf"):
-        # keep the alternatives' errors for the branch that went deepest
-        best = max(err.context, key=lambda e: len(e.absolute_path))
-        return [best]
+        # The alternative the author meant is the one whose kind of value they wrote: prefer
+        # errors that are not about the kind, then the one that went deepest.
+        best = max(err.context, key=lambda e: (e.validator != "type", len(e.absolute_path)))
+        return _leaves(best)
     return [err]
 
 

@@ -155,3 +155,11 @@ def test_schema_check_on_a_large_chronology_is_fast(tmp_path):
     elapsed = time.perf_counter() - start
     print(f"schema check of 10,000 entries: {elapsed:.2f} s")
     assert elapsed < 10
+
+
+def test_people_entry_problem_names_the_missing_field():
+    from imr_site.schema import shipped, validate
+    from imr_site.yamlio import parse_yaml
+
+    problems = validate(parse_yaml("AB:\n  role: x\nCD: Carl Dee\n"), shipped("people"))
+    assert [(p.line, p.message) for p in problems] == [(1, "'name' is missing in 'AB': add it.")]
