@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import jsonschema
+import referencing.exceptions
 
 from .spec import DEFAULT_SPEC, TemplateSpec
 from .yamlio import LineDict, LineList
@@ -187,7 +188,7 @@ class Problem:
 
 
 class SchemaProblem(Exception):
-    """A case's own schema file that cannot be used."""
+    """A schema that cannot be used (a case's own file: not JSON, not a schema, a broken $ref)."""
 
 
 def load_override(path: Path) -> dict:
@@ -221,11 +222,17 @@ def validate(instance, schema: dict) -> list[Problem]:
     """Problems in ``instance`` (YAML read with lines), each with the line it points at."""
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft7Validator)
     validator = cls(schema)
+    try:
+        errors = list(validator.iter_errors(instance))
+    except referencing.exceptions.Unresolvable as e:
+        # nothing is fetched: a schema must be self-contained (the site is built offline)
+        raise SchemaProblem(
+            f"it refers to {getattr(e, 'ref', 'another schema')}, which cannot be found here; a "
+            "schema must be self-contained (no links to other files or web addresses)"
+        ) from None
     out = []
     seen = set()
-    for err in sorted(
-        validator.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))
-    ):
+    for err in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         for leaf in _leaves(err):
             p = Problem(_line(instance, leaf), _message(leaf))
             if p not in seen:

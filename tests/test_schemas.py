@@ -163,3 +163,11 @@ def test_people_entry_problem_names_the_missing_field():
 
     problems = validate(parse_yaml("AB:\n  role: x\nCD: Carl Dee\n"), shipped("people"))
     assert [(p.line, p.message) for p in problems] == [(1, "'name' is missing in 'AB': add it.")]
+
+
+def test_schema_with_a_link_elsewhere_is_a_clear_error_and_fetches_nothing(tmp_path):
+    yml = MKDOCS_YML + "      schemas:\n        glossary: g.json\n"
+    case = write_case(tmp_path / "c", mkdocs_yml=yml)
+    (case / "g.json").write_text('{"$ref": "https://example.org/glossary.json"}')
+    found = [c for c in codes(case) if c[0] == "SCH003"]
+    assert len(found) == 1 and "self-contained" in found[0][3] and "glossary" in found[0][3]

@@ -89,13 +89,31 @@ def check(case) -> list[Finding]:
             raw = load_yaml(path, rel)  # already parsed by the data module: this is its copy
         except YAMLProblem:
             continue  # reported (IMR004) when the case was read
-        for p in validate(raw, schema):
-            out.append(finding(R_DATA.code, rel, p.line, p.message))
+        try:
+            problems = validate(raw, schema)
+        except SchemaProblem as e:
+            out.append(_unusable(name, e))
+            continue
+        out.extend(finding(R_DATA.code, rel, p.line, p.message) for p in problems)
     schema = found_schemas.get("front_matter")
     if schema is not None:
         for page in case.pages:
             if not page.meta and page.section_id is None:
                 continue
-            for p in validate(page.meta, schema):
-                out.append(finding(R_FRONT_MATTER.code, page.rel, p.line, p.message))
+            try:
+                problems = validate(page.meta, schema)
+            except SchemaProblem as e:
+                out.append(_unusable("front_matter", e))
+                break
+            out.extend(finding(R_FRONT_MATTER.code, page.rel, p.line, p.message) for p in problems)
     return out
+
+
+def _unusable(name: str, e: SchemaProblem) -> Finding:
+    return finding(
+        R_OVERRIDE.code,
+        "mkdocs.yml",
+        None,
+        f"the schema for {name} cannot be used: {e}. Its {name} is not checked against a schema "
+        "until this is fixed.",
+    )
