@@ -18,7 +18,13 @@ from . import gitrepo
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
-from .report import FORMATS, ReportContext, format_text, switched_off_lines
+from .report import (
+    FORMATS,
+    ReportContext,
+    format_text,
+    github_step_summary,
+    switched_off_lines,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
@@ -44,6 +50,14 @@ def cmd_check(args) -> int:
     ctx.rules = case.config.rules
     findings = run_checks(case)
     print(FORMATS[args.format](findings, ctx))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary_file:
+        # GitHub shows only the first annotations on the diff; its run summary shows them all.
+        try:
+            with open(summary_file, "a", encoding="utf-8") as out:
+                out.write(github_step_summary(findings, ctx))
+        except OSError as e:
+            print(f"(the run summary could not be written: {e})", file=sys.stderr)
     return exit_code(findings)
 
 

@@ -100,6 +100,38 @@ def format_github(findings: list[Finding], ctx: ReportContext | None = None) -> 
     return "\n".join([github_annotation(f, ctx) for f in findings] + closing)
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def github_step_summary(findings: list[Finding], ctx: ReportContext | None = None) -> str:
+    """Markdown for the run's summary page. GitHub shows at most 10 annotations of each level per
+    step on the diff, so the summary lists every finding."""
+    ctx = ctx or ReportContext()
+    s = summarise(findings)
+    lines = ["## imr check", ""]
+    if not findings:
+        lines.append("No findings: the case passes every check.")
+    else:
+        lines += [
+            f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s).",
+            "",
+            "| Where | Severity | Code | What to do |",
+            "|---|---|---|---|",
+        ]
+        for f in findings:
+            where = ctx.path(f) or "(case)"
+            if f.line:
+                where += f":{f.line}"
+            lines.append(
+                f"| `{_cell(where)}` | {f.severity.value} | {f.code} | {_cell(f.message)} |"
+            )
+    notes = switched_off_lines(ctx.rules)
+    if notes:
+        lines += [""] + notes
+    return "\n".join(lines) + "\n"
+
+
 # --- JUnit XML --------------------------------------------------------------------------------
 
 

@@ -139,3 +139,18 @@ def test_finding_codes_script_lists_every_code():
     ).stdout
     for code in ("HDG002", "SCH001", "SGN001", "SGN002", "REV001"):
         assert f"| {code} |" in out
+
+
+def test_github_format_writes_every_finding_to_the_run_summary(tmp_path, capsys, monkeypatch):
+    case = write_case(tmp_path / "c")
+    page = _break_analysis(case)
+    page.write_text(page.read_text().replace("status: final", "status: done|x"))
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out = run(capsys, "check", "--format", "github", str(case))
+    text = summary.read_text()
+    assert text.startswith("earlier step\n## imr check\n")
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == 2 and any("HDG002" in r for r in rows)
+    assert "done\\|x" in text  # a | in a message does not break the table
