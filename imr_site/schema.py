@@ -124,9 +124,8 @@ def front_matter_schema(spec: TemplateSpec) -> dict:
 
 def data_schema(name: str, spec: TemplateSpec) -> dict:
     """A data file's schema; the chronology's and the action plan's columns come from the spec."""
-    base = copy.deepcopy(shipped(name)) if name not in FROM_SPEC else None
-    if base is not None:
-        return base
+    if name not in FROM_SPEC:
+        return copy.deepcopy(shipped(name))
     if name == "front_matter":
         return front_matter_schema(spec)
     columns = spec.chronology_columns if name == "chronology" else spec.action_columns
@@ -134,7 +133,7 @@ def data_schema(name: str, spec: TemplateSpec) -> dict:
     props = {}
     for c in columns:
         props[c.key] = {**types.get(c.key, {"type": _TEXT_OR_NUMBER}), "description": c.label}
-    if name == "actions" and spec.action_statuses:
+    if name == "actions" and spec.action_statuses and "status" in props:
         words = [*spec.action_statuses]
         words += [w.capitalize() for w in words if w.capitalize() not in words]
         props["status"]["enum"] = [*words, None]

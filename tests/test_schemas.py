@@ -171,3 +171,19 @@ def test_schema_with_a_link_elsewhere_is_a_clear_error_and_fetches_nothing(tmp_p
     (case / "g.json").write_text('{"$ref": "https://example.org/glossary.json"}')
     found = [c for c in codes(case) if c[0] == "SCH003"]
     assert len(found) == 1 and "self-contained" in found[0][3] and "glossary" in found[0][3]
+
+
+def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
+    from imr_site.spec import DEFAULT_SPEC
+
+    spec = DEFAULT_SPEC.read_text(encoding="utf-8").replace(
+        "    - {key: references, label: Source records}",
+        "    - {key: references, label: Source records}\n"
+        "    - {key: record_id, label: Record number, mandatory: true}",
+    )
+    yml = MKDOCS_YML + "      spec: board-spec.yml\n"
+    case = write_case(tmp_path / "c", mkdocs_yml=yml)
+    (case / "board-spec.yml").write_text(spec, encoding="utf-8")
+    found = [c for c in codes(case) if c[0] == "SCH001"]
+    assert [c[2] for c in found] == [1, 7]
+    assert all("'record_id' is missing" in c[3] for c in found)
