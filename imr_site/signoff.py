@@ -8,6 +8,7 @@ reason at once, unless nothing is wrong: see :func:`final_build_refusals`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitrepo
@@ -55,7 +56,14 @@ def signature_dates(case) -> dict[str, tuple[str, dt.date | None]]:
     }
 
 
-def date_problems(case) -> list[str]:
+@dataclass(frozen=True)
+class DateProblem:
+    code: str  # SGN001 (in the future) or SGN002 (Director before author)
+    key: str  # the front matter key it concerns, for the line
+    message: str
+
+
+def date_problems(case) -> list[DateProblem]:
     """Signature dates that cannot be right: in the future, or the Director's before the author's."""
     page = case.section("signoff")
     if page is None:
@@ -66,14 +74,23 @@ def date_problems(case) -> list[str]:
     for who, (label, d) in dates.items():
         if d and d > now:
             out.append(
-                f"{label}'s signature is dated {d.isoformat()}, which is in the future "
-                f"({page.rel}, signatures.{who}.date)."
+                DateProblem(
+                    "SGN001",
+                    f"signatures.{who}.date",
+                    f"{label} signed on {d.isoformat()}, which is after today ({now.isoformat()}). "
+                    "Write the date they actually signed.",
+                )
             )
     author, senior = dates["author"][1], dates["senior_officer"][1]
     if author and senior and senior < author:
         out.append(
-            f"the Director/Head of Service's date ({senior.isoformat()}) is before the "
-            f"author's ({author.isoformat()}) ({page.rel})."
+            DateProblem(
+                "SGN002",
+                "signatures.senior_officer.date",
+                f"the Director/Head of Service signed on {senior.isoformat()}, before the author "
+                f"({author.isoformat()}). The senior officer signs off the finished report, so their "
+                "date cannot be earlier; check both dates.",
+            )
         )
     return out
 
@@ -137,11 +154,13 @@ def final_build_refusals(
             reasons.append(f"{f.where()}: {f.code}: {f.message}")
     reasons += sections_not_final(case)
     reasons += [f"sign-off: {g}" for g in signoff_gaps(case)]
-    # repeated here in case the SGN codes are switched off in mkdocs.yml
+    # repeated here in case the SGN codes are switched off or made warnings in mkdocs.yml
+    reported = {f.code for f in findings if f.severity is Severity.ERROR}
+    page = case.section("signoff")
     reasons += [
-        f"sign-off: {p}"
+        f"sign-off: {p.message} ({page.rel}, {p.key})"
         for p in date_problems(case)
-        if not any(f.code in ("SGN001", "SGN002") for f in findings)
+        if p.code not in reported
     ]
     reasons += git_refusals(case, [p for p in (site_dir, *(exclude or [])) if p])
     return reasons

@@ -7,7 +7,7 @@ Whether the signatures are filled in at all is checked with the other front matt
 from __future__ import annotations
 
 from ..findings import Finding, finding, rule
-from ..signoff import signature_dates, today
+from ..signoff import date_problems
 
 R_FUTURE = rule(
     "SGN001",
@@ -27,30 +27,4 @@ def check(case) -> list[Finding]:
     page = case.section("signoff")
     if page is None:
         return []
-    out = []
-    dates = signature_dates(case)
-    now = today()
-    for who, (label, d) in dates.items():
-        if d and d > now:
-            out.append(
-                finding(
-                    R_FUTURE.code,
-                    page.rel,
-                    page.line_of(f"signatures.{who}.date"),
-                    f"{label} signed on {d.isoformat()}, which is after today ({now.isoformat()}). "
-                    "Write the date they actually signed.",
-                )
-            )
-    author, senior = dates["author"][1], dates["senior_officer"][1]
-    if author and senior and senior < author:
-        out.append(
-            finding(
-                R_ORDER.code,
-                page.rel,
-                page.line_of("signatures.senior_officer.date"),
-                f"the Director/Head of Service signed on {senior.isoformat()}, before the author "
-                f"({author.isoformat()}). The senior officer signs off the finished report, so their "
-                "date cannot be earlier; check both dates.",
-            )
-        )
-    return out
+    return [finding(p.code, page.rel, page.line_of(p.key), p.message) for p in date_problems(case)]
