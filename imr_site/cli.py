@@ -108,9 +108,25 @@ def cmd_build(args) -> int:
     _setup_logging(args.verbose)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
+    problem = _unsafe_site_dir(case_dir, site_dir)
+    if problem:
+        print(f"Build stopped: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
     if args.final or _final_in_settings(case_dir):
         return _build_final(args, case_dir, site_dir)
     return _build(args, case_dir, site_dir)
+
+
+def _unsafe_site_dir(case_dir: Path, site_dir: Path) -> str | None:
+    """Why the site folder must not be used: building replaces it entirely."""
+    if site_dir == case_dir or site_dir in case_dir.parents:
+        return (f"the site folder {site_dir} contains the case itself, and building replaces "
+                "the site folder. Choose a folder of its own, such as site/.")
+    for precious in (".git", "mkdocs.yml", "docs"):
+        if (site_dir / precious).exists():
+            return (f"the site folder {site_dir} holds {precious}, so it is not a built site: "
+                    "building would replace it. Choose a folder of its own, such as site/.")
+    return None
 
 
 def _build(args, case_dir: Path, site_dir: Path, *, final: bool = False, excludes=(), shown=None):

@@ -206,3 +206,14 @@ def test_final_true_in_settings_goes_through_the_same_gate(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "FINAL build is refused" in err
     assert not (case / "site").exists()
+
+
+@pytest.mark.parametrize("site", [".", "..", "other-case"])
+def test_a_site_folder_that_holds_a_case_is_never_replaced(tmp_path, capsys, site):
+    case = write_case(tmp_path / "c")
+    git_commit_all(case)
+    write_case(case / "other-case")
+    code = main(["build", "--final", "--no-pdf", "--site-dir", str(case / site), str(case)])
+    assert code == 2 and "Choose a folder of its own" in capsys.readouterr().err
+    assert (case / ".git").is_dir() and (case / "mkdocs.yml").is_file()
+    assert (case / "other-case" / "mkdocs.yml").is_file()
