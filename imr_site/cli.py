@@ -203,10 +203,16 @@ def _build_final(args, case_dir: Path, site_dir: Path) -> int:
                   file=sys.stderr)
             return code if code != EXIT_OK else EXIT_UNUSABLE
         old = None
-        if site_dir.exists():
-            old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-            site_dir.rename(old)
-        staging.rename(site_dir)
+        try:
+            if site_dir.exists():
+                old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+                site_dir.rename(old)
+            staging.rename(site_dir)
+        except OSError as e:
+            if old is not None and not site_dir.exists():
+                old.rename(site_dir)  # put the previous site back
+            print(f"The FINAL site could not be moved into {site_dir}: {e}", file=sys.stderr)
+            return EXIT_UNUSABLE
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     finally:
