@@ -65,6 +65,11 @@ def test_complete_committed_case_builds_final_with_manifest(tmp_path, capsys):
     # no staging folder left behind
     assert [p.name for p in case.iterdir() if p.name.startswith(".site")] == []
     assert "Manifest: " + str(site / "manifest.json") in out
+    # a second final build replaces the first, leaving nothing else behind
+    (site / "stale.txt").write_text("from an earlier build")
+    assert final(capsys, case)[0] == 0
+    assert (site / "manifest.json").is_file() and not (site / "stale.txt").exists()
+    assert sorted(p.name for p in case.iterdir() if p.name.startswith(".site")) == []
 
 
 def test_ordinary_build_says_draft_and_writes_no_manifest(tmp_path, capsys):
