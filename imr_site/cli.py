@@ -14,7 +14,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from . import gitrepo
+from . import chronology_commands, gitrepo
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
@@ -333,7 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Feature modules add subcommands here: each is a function(subparsers) that adds its parser
 # and sets `func`.
-EXTRA_COMMANDS: list = []
+EXTRA_COMMANDS: list = [chronology_commands.register]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from .render_chronology import chronology_block
 from .spec import FieldSpec
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -82,20 +83,6 @@ def details_block(case, section_id: str) -> str:
         else:
             groups.append((f.group, [row]))
     return render_template("details.html", groups=groups, section_id=section_id)
-
-
-def chronology_block(case) -> str:
-    chron = case.data.get("chronology")
-    columns = [c for c in case.spec.chronology_columns if c.key in _CHRONOLOGY_SHOWN]
-    return render_template(
-        "chronology.html",
-        entries=chron.in_order() if chron else [],
-        columns=columns,
-        review_period=case.config.review_period_text,
-    )
-
-
-_CHRONOLOGY_SHOWN = ("date", "time", "source", "contact_with", "event", "action", "decision")
 
 
 def abbreviations_block(case) -> str:

@@ -157,7 +157,10 @@ _CHRONOLOGY_TYPES = {
     "end_time": {"type": ["string", "null"]},
     "seq": {"type": ["integer", "null"], "minimum": 0},
     "key_episode": {"type": ["boolean", "null"]},
-    "references": {"type": ["string", "array", "null"], "items": {"type": "string"}},
+    "references": {
+        "type": ["string", "number", "array", "null"],
+        "items": {"type": ["string", "number"]},
+    },
 }
 _ACTION_TYPES = {
     "recommendations": {
@@ -316,15 +319,7 @@ def _message(err) -> str:
             err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
         )
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted if t != "null")
-        hint = ""
-        if (
-            isinstance(err.instance, int)
-            and "string" in wanted
-            and path
-            and "time" in str(path[-1])
-        ):
-            hint = " Put the time in quotes, like '14:30' (YAML reads 14:30 as a number)."
-        return f"{name} should be {words}, but it is {_describe(err.instance)}.{hint}"
+        return f"{name} should be {words}, but it is {_describe(err.instance)}."
     if v == "enum":
         words: list[str] = []
         for c in err.validator_value:  # "draft" and "Draft" are one choice to a reader

@@ -80,7 +80,19 @@ def _construct_timestamp_as_text(loader, node):
     return loader.construct_scalar(node)
 
 
+def _construct_number_or_clock(loader, node):
+    # YAML 1.1 reads 10:30 as the base-60 number 630. In a chronology that is a time of day, so
+    # anything written with a colon stays the text the author wrote.
+    if ":" in node.value:
+        return loader.construct_scalar(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_number_or_clock)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_number_or_clock)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 

@@ -21,7 +21,7 @@ plugins:
       agency: Test Agency
       review_period:
         start: 2024-01-01
-        end: 2024-12-31
+        end: 2024-03-31
       pdf: false
 """
 

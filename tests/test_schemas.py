@@ -13,7 +13,8 @@ from complete_case import MKDOCS_YML, write_case
 
 from imr_site.case import load_case
 from imr_site.checks import run_checks
-from imr_site.schema import FILES, SCHEMA_DIR, generated_schemas
+from imr_site.schema import FILES, SCHEMA_DIR, generated_schemas, schema_for
+from imr_site.spec import DEFAULT_SPEC
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,19 +57,29 @@ def test_front_matter_schema_knows_every_section_and_required_field():
 
 def test_data_file_problem_is_reported_at_its_line(tmp_path):
     case = write_case(tmp_path / "c")
-    chron = case / "data" / "chronology.yml"
-    text = (
-        chron.read_text()
-        .replace("time: '09:30'", "time: 9:30")
-        .replace("key_episode: yes", "key_episode: maybe")
-    )
-    chron.write_text(text)
-    lines = text.split("\n")
+    actions = case / "data" / "actions.yml"
+    text = actions.read_text().replace("status: in progress", "status: done")
+    actions.write_text(text)
     found = [c for c in codes(case) if c[0] == "SCH001"]
-    assert (lines.index("  time: 9:30") + 1) in [c[2] for c in found]
-    assert (lines.index("  key_episode: maybe") + 1) in [c[2] for c in found]
-    time_msg = next(c[3] for c in found if "'time'" in c[3])
-    assert "quotes" in time_msg
+    line = text.split("\n").index("  status: done") + 1
+    assert [(c[1], c[2]) for c in found] == [("data/actions.yml", line)]
+    assert "use one of: not started, in progress, complete." in found[0][3]
+
+
+def test_where_a_chronology_rule_reports_the_line_the_schema_finding_is_dropped(tmp_path):
+    from imr_site.schema import shipped, validate
+    from imr_site.yamlio import load_yaml
+
+    case = write_case(tmp_path / "c")
+    chron = case / "data" / "chronology.yml"
+    chron.write_text(
+        chron.read_text().replace("key_episode: yes", "key_episode: yes\n  seq: first")
+    )
+    # the schema sees the problem ...
+    assert [p.line for p in validate(load_yaml(chron), shipped("chronology"))] == [7]
+    # ... and the chronology's own rule, which says more, is the one reported
+    found = [c for c in codes(case) if c[2] == 7]
+    assert found and not any(c[0] == "SCH001" for c in found)
 
 
 def test_front_matter_problems_are_reported_at_their_line(tmp_path):
@@ -174,7 +185,8 @@ def test_schema_with_a_link_elsewhere_is_a_clear_error_and_fetches_nothing(tmp_p
 
 
 def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
-    from imr_site.spec import DEFAULT_SPEC
+    from imr_site.schema import validate
+    from imr_site.yamlio import load_yaml
 
     spec = DEFAULT_SPEC.read_text(encoding="utf-8").replace(
         "    - {key: references, label: Source records}",
@@ -184,6 +196,10 @@ def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
     yml = MKDOCS_YML + "      spec: board-spec.yml\n"
     case = write_case(tmp_path / "c", mkdocs_yml=yml)
     (case / "board-spec.yml").write_text(spec, encoding="utf-8")
-    found = [c for c in codes(case) if c[0] == "SCH001"]
-    assert [c[2] for c in found] == [1, 7]
-    assert all("'record_id' is missing" in c[3] for c in found)
+    c = load_case(case)
+    schema = schema_for("chronology", c.spec)
+    assert "record_id" in schema["items"]["required"]
+    chron = load_yaml(case / "data" / "chronology.yml")
+    problems = validate(chron, schema)
+    assert [p.line for p in problems] == [1, 7]
+    assert all("'record_id' is missing" in p.message for p in problems)

@@ -7,10 +7,10 @@ can never disagree.
 from __future__ import annotations
 
 from ..findings import Finding, sort_findings
-from . import review, schemas, signoff, structure
+from . import chronology, review, schemas, signoff, structure
 
 # Each check takes a Case and returns findings. Order only affects nothing: output is sorted.
-CHECKS = [structure.check, schemas.check, signoff.check, review.check]
+CHECKS = [structure.check, chronology.check, schemas.check, signoff.check, review.check]
 
 
 def _without_repeats(findings: list[Finding]) -> list[Finding]:

@@ -141,6 +141,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             config.theme["font"] = False
             log.debug("theme.font set to false: the site must work offline")
         config.extra_css.append(ASSET_PREFIX + "imr.css")
+        # The chronology page's filters: plain JavaScript shipped with the package.
+        config.extra_css.append(ASSET_PREFIX + "chronology.css")
+        config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
         return config
 
     def on_files(self, files: Files, *, config) -> Files:

@@ -1,0 +1,390 @@
+"""Chronology dates and the CHR rules, on real case folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from chronology_case import codes, load
+
+from imr_site.checks import chronology as chk
+from imr_site.checks import run_checks
+from imr_site.chronology import DateProblem, FuzzyDate, parse_time, parse_uk_date, serial_to_date
+from imr_site.findings import RULES
+from imr_site.yamlio import parse_yaml
+
+GOOD = """\
+- date: 2024-01-10
+  time: 09:30
+  source: GP practice
+  contact_with: Adult A
+  contact_type: Clinic appointment
+  event: Annual review.
+  key_episode: yes
+- date: 2024-03
+  source: Adult Social Care
+  contact_with: Adult A and daughter (D1)
+  event: Assessment started (exact day not recorded).
+- date: 2024-03-05
+  seq: 1
+  source: Adult Social Care
+  contact_with: Adult A
+  event: First of two visits that day.
+- date: 2024-03-05
+  seq: 2
+  source: Adult Social Care
+  contact_with: Daughter (D1)
+  event: Second visit.
+- date: 2024-04-01
+  end_date: 2024-09-30
+  source: Adult Social Care
+  contact_with: Nobody
+  contact_type: No contact
+  event: No contact during this period; case held on waiting list.
+- date: ?2024-10-12
+  time: 14:00
+  end_time: 15:15
+  source: Police
+  contact_with: Adult A
+  event: Welfare check.
+  references: [POL-1, POL-2]
+- date: 2024-12-20
+  source: GP practice
+  contact_with: Adult A
+  event: Telephone review.
+"""
+
+
+def chr_findings(case):
+    return [f for f in run_checks(case) if f.code.startswith("CHR")]
+
+
+def test_well_formed_case_has_no_findings(tmp_path):
+    case = load(tmp_path, GOOD)
+    assert chr_findings(case) == []
+    entries = case.data["chronology"].in_order()
+    assert [e.text("event")[:5] for e in entries][:4] == ["Annua", "Asses", "First", "Secon"]
+
+
+@pytest.mark.parametrize(
+    "text, precision, uncertain, start, end",
+    [
+        ("2024-02-29", "day", False, dt.date(2024, 2, 29), dt.date(2024, 2, 29)),
+        ("2024-02", "month", False, dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+        ("2023", "year", False, dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        ("?2024-05-01", "day", True, dt.date(2024, 5, 1), dt.date(2024, 5, 1)),
+        ("c. 2024-05", "month", True, dt.date(2024, 5, 1), dt.date(2024, 5, 31)),
+        (2024, "year", False, dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+        ("approximately 2024-03", "month", True, dt.date(2024, 3, 1), dt.date(2024, 3, 31)),
+    ],
+)
+def test_fuzzy_dates(text, precision, uncertain, start, end):
+    d = FuzzyDate.parse(text)
+    assert (d.precision, d.uncertain, d.start, d.end) == (precision, uncertain, start, end)
+    assert d.text == str(text)
+
+
+@pytest.mark.parametrize(
+    "bad", ["2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31", "tomorrow"]
+)
+def test_impossible_dates(bad):
+    with pytest.raises(DateProblem):
+        FuzzyDate.parse(bad)
+
+
+def test_imprecise_dates_sort_at_the_start_of_their_period():
+    keys = sorted(
+        ["2024-03-02", "2024-03", "2024", "2024-02-28"], key=lambda t: FuzzyDate.parse(t).sort_key()
+    )
+    assert keys == ["2024", "2024-02-28", "2024-03", "2024-03-02"]
+
+
+def test_uk_formats_and_serials():
+    assert parse_uk_date("22/05/2024").iso == "2024-05-22"
+    assert parse_uk_date("22.05.24").iso == "2024-05-22"
+    assert parse_uk_date("22-May-24").iso == "2024-05-22"
+    assert parse_uk_date("May 2024").iso == "2024-05"
+    assert parse_uk_date("?22/05/2024").iso == "?2024-05-22"
+    assert parse_uk_date("not a date") is None
+    with pytest.raises(DateProblem):
+        parse_uk_date("30/02/2024")
+    assert serial_to_date("45434") == dt.date(2024, 5, 22)
+    assert serial_to_date("123") is None
+
+
+def test_times():
+    assert parse_time("09:05") == dt.time(9, 5)
+    for bad in ("24:00", "10:60", "1030", "half past"):
+        with pytest.raises(DateProblem):
+            parse_time(bad)
+
+
+def test_yaml_keeps_a_time_as_written():
+    # YAML 1.1 would read 10:30 as the number 630.
+    assert parse_yaml("time: 10:30\nn: 12\n") == {"time": "10:30", "n": 12}
+
+
+def test_every_rule_fires_with_file_and_line(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-02-30
+          source: GP
+          contact_with: A
+          event: impossible date
+        - date: 2024-05-01
+          time: 25:10
+          source: GP
+          contact_with: A
+          event: impossible time
+        - date: 2023-06-01
+          source: GP
+          contact_with: A
+          event: before the review period
+        - date: 2024-05-02
+          source: GP
+          event: no contact_with
+        - date: 2024-05-03
+          source: GP
+          contact_with: A
+          event: twice
+        - date: 2024-05-03
+          source: GP
+          contact_with: A
+          event: twice
+        - date: 2024-04-01
+          source: GP
+          contact_with: A
+          event: out of order
+        - date: 2024-05-04
+          source: GP
+          contact_with: A
+          evnt: typo
+          event: x
+        - date: 2024-05-05
+          end_date: 2024-05-01
+          source: GP
+          contact_with: A
+          event: ends before it starts
+        - date: 2024-05-06
+          seq: first
+          key_episode: perhaps
+          source: GP
+          contact_with: A
+          event:
+            nested: mapping
+        """,
+    )
+    found = chr_findings(case)
+    by_code = {}
+    for f in found:
+        by_code.setdefault(f.code, []).append(f)
+    for code in (
+        "CHR002",
+        "CHR003",
+        "CHR004",
+        "CHR005",
+        "CHR006",
+        "CHR007",
+        "CHR008",
+        "CHR009",
+        "CHR010",
+        "CHR011",
+        "CHR012",
+        "CHR013",
+    ):
+        assert code in by_code, code
+    assert all(f.file == "data/chronology.yml" and f.line for f in found)
+    assert by_code["CHR002"][0].line == 1
+    assert "30 February 2024" in by_code["CHR002"][0].message
+    assert by_code["CHR003"][0].line == 6
+    assert by_code["CHR005"][0].line == 14 and "contact_with" in by_code["CHR005"][0].message
+    assert by_code["CHR006"][0].line == 21 and "line 17" in by_code["CHR006"][0].message
+    assert (
+        by_code["CHR009"][0].line == 32 and "did you mean 'event'" in by_code["CHR009"][0].message
+    )
+    assert by_code["CHR007"][0].severity.value == "info"
+    # The gap finding names the dates of the silent period.
+    gap = " ".join(f.message for f in by_code["CHR008"])
+    assert "1 January 2024" in gap or "2024" in gap
+
+
+def test_gap_is_configurable_and_no_contact_entries_close_it(tmp_path):
+    entries = """\
+    - date: 2024-01-01
+      source: GP
+      contact_with: A
+      event: a
+    - date: 2024-03-01
+      source: GP
+      contact_with: A
+      event: b
+    - date: 2024-12-31
+      source: GP
+      contact_with: A
+      event: c
+    """
+    case = load(tmp_path / "a", entries)
+    gaps = [f for f in chr_findings(case) if f.code == "CHR008"]
+    assert len(gaps) == 1
+    assert "from 2 March 2024 to 30 December 2024" in gaps[0].message
+    assert gaps[0].line == 9
+    case = load(tmp_path / "b", entries, extra_options="chronology: {gap_days: 30}\n")
+    assert len([f for f in chr_findings(case) if f.code == "CHR008"]) == 2
+    closed = (
+        entries.rstrip(" ")
+        + """\
+    - date: 2024-03-02
+      end_date: 2024-12-30
+      source: GP
+      contact_with: Nobody
+      contact_type: No contact
+      event: No contact in this period.
+    """
+    )
+    case = load(tmp_path / "c", closed)
+    assert "CHR008" not in codes(chr_findings(case))
+    case = load(tmp_path / "d", entries, extra_options="chronology: {gap_days: many}\n")
+    assert "CHR014" in codes(chr_findings(case))
+
+
+def test_mandatory_fields_come_from_the_spec(tmp_path):
+    case = load(tmp_path, "- date: 2024-05-01\n  event: only an event\n")
+    missing = [f.message for f in chr_findings(case) if f.code == "CHR005"]
+    assert len(missing) == 2  # source and contact_with
+    mandatory = {c.key for c in case.spec.chronology_columns if c.mandatory}
+    assert mandatory == {"date", "source", "contact_with", "event"}
+
+
+@pytest.mark.parametrize(
+    "text, what",
+    [
+        ("date: 2024-05-01\nevent: not a list\n", "a single entry"),
+        ("just some words\n", "a single value"),
+    ],
+)
+def test_a_file_that_is_not_a_list(tmp_path, text, what):
+    case = load(tmp_path, text)
+    f = [f for f in case.findings if f.code == "CHR001"]
+    assert len(f) == 1 and what in f[0].message
+
+
+def test_an_entry_that_is_not_a_mapping_is_reported_not_lost(tmp_path):
+    case = load(
+        tmp_path,
+        "- date: 2024-05-01\n  source: GP\n  contact_with: A\n  event: fine\n- 2024-05-02 visit\n",
+    )
+    f = [f for f in case.findings if f.code == "CHR001"]
+    assert len(f) == 1 and f[0].line == 5 and "2024-05-02 visit" in f[0].message
+    assert len(case.data["chronology"].entries) == 1
+
+
+def test_serial_number_date_is_explained(tmp_path):
+    case = load(tmp_path, "- date: 45434\n  source: GP\n  contact_with: A\n  event: x\n")
+    f = [f for f in chr_findings(case) if f.code == "CHR002"]
+    assert "22 May 2024" in f[0].message and "2024-05-22" in f[0].message
+
+
+def test_all_codes_are_registered_with_plain_fixes():
+    for code in [f"CHR{n:03d}" for n in range(1, 16)]:
+        assert code in RULES and RULES[code].fix
+    assert chk.R_ORDER.severity.value == "info"
+
+
+@pytest.mark.slow
+def test_ten_thousand_entries_check_quickly(tmp_path):
+    import time
+
+    from imr_site.case import load_case
+    from imr_site.chronology_io import dump_chronology
+    from imr_site.sample_chronology import generate_entries
+
+    text = dump_chronology(generate_entries(10_000, dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
+    root = tmp_path / "big"
+    load(root, text)
+    best = 99.0
+    for _ in range(3):
+        t = time.process_time()
+        found = run_checks(load_case(root))
+        best = min(best, time.process_time() - t)
+    assert [f for f in found if f.code.startswith("CHR") and f.severity.value == "error"] == []
+    assert best < 2.0
+
+
+def test_silence_outside_the_review_period_is_not_reported(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-01-05
+          source: GP
+          contact_with: A
+          event: a
+        - date: 2024-12-20
+          end_date: 2025-06-01
+          source: GP
+          contact_with: A
+          event: no contact after this
+        - date: 2025-09-01
+          source: GP
+          contact_with: A
+          event: after the review period
+        """,
+        start="2024-01-01",
+        end="2024-12-31",
+    )
+    gaps = [f for f in chr_findings(case) if f.code == "CHR008"]
+    assert len(gaps) == 1 and "from 6 January 2024 to 19 December 2024" in gaps[0].message
+
+
+@pytest.mark.parametrize(
+    "written, meant",
+    [
+        ("evnt", "event"),
+        ("outcom", "decision"),
+        ("Contact with", "contact_with"),
+        ("Outcome", "decision"),
+        ("time of contact", "time"),
+    ],
+)
+def test_unknown_field_names_the_likely_one(tmp_path, written, meant):
+    case = load(
+        tmp_path,
+        f"- date: 2024-05-01\n  source: GP\n  contact_with: A\n  event: x\n  {written}: y\n",
+    )
+    f = [f for f in chr_findings(case) if f.code == "CHR009"]
+    assert len(f) == 1 and f[0].line == 5 and f"did you mean '{meant}'" in f[0].message
+
+
+def test_a_time_written_with_a_dot(tmp_path):
+    case = load(
+        tmp_path, "- date: 2024-05-01\n  time: 9.30\n  source: GP\n  contact_with: A\n  event: x\n"
+    )
+    f = [f for f in chr_findings(case) if f.code == "CHR003"]
+    assert len(f) == 1 and "with a colon" in f[0].message
+
+
+def test_near_duplicates_from_merged_records(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-05-01
+          time: 10:00
+          source: GP
+          contact_with: A
+          event: Home visit, no answer.
+        - date: 2024-05-01
+          time: 10:00
+          source: GP
+          contact_with: A and B
+          event: home visit - no answer
+          references: [EPR 2]
+        - date: 2024-05-01
+          time: 11:00
+          source: GP
+          contact_with: A
+          event: Home visit, no answer.
+        """,
+    )
+    found = [f for f in chr_findings(case) if f.code in ("CHR006", "CHR015")]
+    assert [(f.code, f.line) for f in found] == [("CHR015", 6)]
+    assert "line 1" in found[0].message and found[0].severity.value == "info"
