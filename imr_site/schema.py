@@ -142,6 +142,13 @@ def data_schema(name: str, spec: TemplateSpec) -> dict:
         "properties": props,
         "required": [c.key for c in columns if c.mandatory],
     }
+    if name == "chronology":
+        # the chronology rules (CHR009) reject any other field, so the editor does too
+        from .chronology import FIELDS
+
+        for key in FIELDS:
+            props.setdefault(key, {**_CHRONOLOGY_TYPES.get(key, {"type": _TEXT_OR_NUMBER})})
+        item["additionalProperties"] = False
     what = "chronology of agency involvement" if name == "chronology" else "action plan"
     return {
         "$schema": DRAFT,

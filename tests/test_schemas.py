@@ -203,3 +203,14 @@ def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
     problems = validate(chron, schema)
     assert [p.line for p in problems] == [1, 7]
     assert all("'record_id' is missing" in p.message for p in problems)
+
+
+def test_editor_and_checker_agree_on_unknown_chronology_fields(tmp_path):
+    from imr_site.schema import shipped, validate
+    from imr_site.yamlio import load_yaml
+
+    case = write_case(tmp_path / "c")
+    chron = case / "data" / "chronology.yml"
+    chron.write_text(chron.read_text().replace("key_episode: yes", "key_episode: yes\n  evnt: x"))
+    assert [p.line for p in validate(load_yaml(chron), shipped("chronology"))] == [7]
+    assert [c[0] for c in codes(case) if c[2] == 7] == ["CHR009"]
