@@ -6,43 +6,31 @@ Exit codes: 0 clean, 1 findings at error level, 2 the case cannot be read (or ba
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
-from . import actions_commands, chronology_commands
+from . import actions_commands, chronology_commands, gitrepo
 from .bundle import LINK, find_external_references, write_zip
 from .case import load_case
 from .checks import run_checks
 from .findings import CaseError, Finding, Severity, summarise
+from .report import (
+    FORMATS,
+    ReportContext,
+    format_text,
+    github_step_summary,
+    switched_off_lines,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-# --- output formats -------------------------------------------------------------------------
-
-
-def format_text(findings: list[Finding]) -> str:
-    lines = [str(f) for f in findings]
-    s = summarise(findings)
-    lines.append(
-        f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s)."
-        if findings
-        else "No findings: the case passes every check."
-    )
-    return "\n".join(lines)
-
-
-def format_json(findings: list[Finding]) -> str:
-    return json.dumps(
-        {"findings": [f.as_dict() for f in findings], "summary": summarise(findings)}, indent=2
-    )
-
-
-FORMATS = {"text": format_text, "json": format_json}
+# Output formats (text, json, github, junit) live in imr_site.report.
 
 
 def exit_code(findings: list[Finding]) -> int:
@@ -53,13 +41,24 @@ def exit_code(findings: list[Finding]) -> int:
 
 
 def cmd_check(args) -> int:
+    # Paths in annotations are relative to the repository's top, as CI sees the files.
+    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)))
     try:
         case = load_case(args.dir)
     except CaseError as e:
-        print(FORMATS[args.format](e.findings))
+        print(FORMATS[args.format](e.findings, ctx))
         return EXIT_UNUSABLE
+    ctx.rules = case.config.rules
     findings = run_checks(case)
-    print(FORMATS[args.format](findings))
+    print(FORMATS[args.format](findings, ctx))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary_file:
+        # GitHub shows only the first annotations on the diff; its run summary shows them all.
+        try:
+            with open(summary_file, "a", encoding="utf-8") as out:
+                out.write(github_step_summary(findings, ctx))
+        except OSError as e:
+            print(f"(the run summary could not be written: {e})", file=sys.stderr)
     return exit_code(findings)
 
 
@@ -133,35 +132,67 @@ def cmd_build(args) -> int:
     _setup_logging(args.verbose).addFilter(seen)
     case_dir = Path(args.dir).resolve()
     site_dir = Path(args.site_dir).resolve() if args.site_dir else case_dir / "site"
+    problem = _unsafe_site_dir(case_dir, site_dir)
+    if problem:
+        print(f"Build stopped: {problem}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    final = args.final or _final_in_settings(case_dir)
     if not args.both_editions:
-        return _build_one(args, case_dir, site_dir, args.edition, seen)
+        return _build_edition(args, case_dir, site_dir, args.edition, seen, final)
     # Both editions, each in its own folder (site/restricted/, site/anonymised/), each PDF named
     # by case reference and edition. The anonymised one goes through the leak gate as always.
     codes = []
     for edition in ("restricted", "anonymised"):
         print(f"--- {edition} edition")
-        codes.append(_build_one(args, case_dir, site_dir / edition, edition, seen))
+        codes.append(_build_edition(args, case_dir, site_dir / edition, edition, seen, final))
     return max(codes)
 
 
-def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None, seen) -> int:
+def _build_edition(args, case_dir: Path, site_dir: Path, edition, seen, final: bool) -> int:
+    if final:
+        return _build_final(args, case_dir, site_dir, edition, seen)
+    return _build(args, case_dir, site_dir, edition, seen)
+
+
+def _unsafe_site_dir(case_dir: Path, site_dir: Path) -> str | None:
+    """Why the site folder must not be used: building replaces it entirely."""
+    if site_dir == case_dir or site_dir in case_dir.parents:
+        return (f"the site folder {site_dir} contains the case itself, and building replaces "
+                "the site folder. Choose a folder of its own, such as site/.")
+    for precious in (".git", "mkdocs.yml", "docs"):
+        if (site_dir / precious).exists():
+            return (f"the site folder {site_dir} holds {precious}, so it is not a built site: "
+                    "building would replace it. Choose a folder of its own, such as site/.")
+    return None
+
+
+def _build(
+    args, case_dir: Path, site_dir: Path, edition, seen, *, final=False, excludes=(), shown=None
+):
+    """Build with MkDocs; ``shown`` is the folder to name in messages (where the site will be)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     options = dict(
-        edition=edition, pdf=False if args.no_pdf else None, final=True if args.final else None
+        edition=edition, pdf=False if args.no_pdf else None, final=True if final else None
     )
     plugin = None
+    shown = shown or site_dir
     try:
         cfg, plugin = _mkdocs_config(case_dir, site_dir, **options)
-        build(cfg)
+        plugin.git_excludes = list(excludes)
+        try:
+            build(cfg)
+        finally:
+            plugin.git_excludes = []
         # MkDocs hands the same plugin object to every build in a process: keep this build's
         # results before the bundle's build replaces them.
-        findings, pdf_path, status = plugin.findings, plugin.pdf_path, plugin.status
-        bundle = None
+        findings, status = plugin.findings, plugin.status
+        outputs = [("PDF", plugin.pdf_path), ("Manifest", plugin.manifest_path)]
+        rules = plugin.case.config.rules
         if args.bundle:
             out = site_dir / f"{plugin.case.config.output_stem}.zip"
-            bundle = _build_bundle(case_dir, out, options, pdf_path, seen)
+            outputs.append(("Offline bundle", _build_bundle(case_dir, out, options, outputs[0][1], seen)))
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -171,10 +202,10 @@ def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None, seen) 
             # Names found in the anonymised output: findings (ANO002), not an unreadable case.
             from .leaks import leak_findings
 
-            shown = str(site_dir)
-            if site_dir.is_relative_to(case_dir):
-                shown = site_dir.relative_to(case_dir).as_posix()
-            print(format_text(leak_findings(leak.leaks, leak.problems, shown)), file=sys.stderr)
+            where = str(shown)
+            if shown.is_relative_to(case_dir):
+                where = shown.relative_to(case_dir).as_posix()
+            print(format_text(leak_findings(leak.leaks, leak.problems, where)), file=sys.stderr)
             print(f"Build stopped: {leak}", file=sys.stderr)
             return EXIT_FINDINGS
         print(f"Build stopped: {e}", file=sys.stderr)
@@ -183,12 +214,15 @@ def _build_one(args, case_dir: Path, site_dir: Path, edition: str | None, seen) 
         print(f"Bundle not written: {e}", file=sys.stderr)
         return EXIT_UNUSABLE
     s = summarise(findings)
-    print(f"Site built in {site_dir}")
-    if pdf_path:
-        print(f"PDF: {pdf_path}")
-    if bundle:
-        print(f"Offline bundle: {bundle}")
-    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {status}.")
+    print(f"Site built in {shown}")
+    for label, path in outputs:
+        if path:
+            print(f"{label}: {shown / path.relative_to(site_dir)}")
+    print(
+        f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s). Status: {status}."
+    )
+    for line in switched_off_lines(rules):
+        print(line)
     return exit_code(findings)
 
 
@@ -243,6 +277,65 @@ def _build_bundle(
     return out
 
 
+def _final_in_settings(case_dir: Path) -> bool:
+    """`final: true` written under the imr plugin in mkdocs.yml asks for a FINAL build too."""
+    from .case import read_mkdocs_yml
+
+    try:
+        _, options = read_mkdocs_yml(case_dir / "mkdocs.yml")
+    except (CaseError, OSError):
+        return False  # the build itself reports the problem
+    return options.get("final") is True
+
+
+def _build_final(args, case_dir: Path, site_dir: Path, edition, seen) -> int:
+    """A FINAL build: refused (exit 1, nothing written) unless the case is complete; built into
+    a temporary folder and moved into place only when everything, manifest included, is written."""
+    from .signoff import final_build_refusals
+
+    try:
+        case = load_case(case_dir)
+    except CaseError as e:
+        print(format_text(e.findings), file=sys.stderr)
+        return EXIT_UNUSABLE
+    reasons = final_build_refusals(case, run_checks(case), site_dir=site_dir)
+    if reasons:
+        print("The FINAL build is refused, for these reasons:", file=sys.stderr)
+        for r in reasons:
+            print(f"  - {r}", file=sys.stderr)
+        print("Nothing was written. Fix these, or build without --final for a DRAFT.",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.final-", dir=site_dir.parent))
+    try:
+        code = _build(
+            args, case_dir, staging, edition, seen, final=True, excludes=[site_dir, staging],
+            shown=site_dir,
+        )
+        if code != EXIT_OK or not (staging / "manifest.json").is_file():
+            print("The FINAL build did not complete; the previous site is unchanged.",
+                  file=sys.stderr)
+            return code if code != EXIT_OK else EXIT_UNUSABLE
+        old = None
+        try:
+            if site_dir.exists():
+                old = site_dir.with_name(f".{site_dir.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+                site_dir.rename(old)
+            staging.rename(site_dir)
+        except OSError as e:
+            if old is not None and not site_dir.exists():
+                old.rename(site_dir)  # put the previous site back
+            print(f"The FINAL site could not be moved into {site_dir}: {e}", file=sys.stderr)
+            return EXIT_UNUSABLE
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -285,9 +378,31 @@ def cmd_new(args) -> int:
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(node.read_bytes())
+    _add_schemas(target)
     print(f"New case in {target}. Next: edit mkdocs.yml and the files in docs/ and data/, then run")
     print(f"  imr check {target}\n  imr serve {target}")
     return EXIT_OK
+
+
+SCHEMA_COPY = ".imr/schemas"  # inside a new case: the editor finds the schemas offline
+
+
+def _add_schemas(target: Path) -> None:
+    """Copy the JSON Schemas into the new case and point each data file at its own with a
+    yaml-language-server modeline (VS Code's YAML extension and other editors read it)."""
+    from .schema import FILES, SCHEMA_DIR
+
+    dest = target / SCHEMA_COPY
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, file in FILES.items():
+        (dest / file).write_bytes((SCHEMA_DIR / file).read_bytes())
+        data = target / "data" / f"{name}.yml"
+        if not data.is_file():
+            continue
+        text = data.read_text(encoding="utf-8")
+        if "yaml-language-server:" not in text:
+            line = f"# yaml-language-server: $schema=../{SCHEMA_COPY}/{file}\n"
+            data.write_text(line + text, encoding="utf-8")
 
 
 # --- parser ---------------------------------------------------------------------------------
@@ -354,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":

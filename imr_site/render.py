@@ -142,3 +142,10 @@ def home_block(case, pdf_name: str | None, status: str) -> str:
 def banner(case, status: str) -> str:
     """The line every HTML page carries: status (DRAFT/FINAL), marking, case and edition."""
     return render_template("banner.html", config=case.config, status=status)
+
+
+def status_block(case, findings, links: dict[str, str]) -> str:
+    """The "Review status" page's content; ``links`` maps section id -> link to its page."""
+    from .status import review_status
+
+    return render_template("status.html", status=review_status(case, findings), links=links)

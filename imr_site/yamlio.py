@@ -8,6 +8,7 @@ large chronologies.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -128,6 +129,12 @@ def parse_yaml(text: str, path: str = "<text>"):
         raise YAMLProblem(path, None, f"YAML error: {e}") from None
 
 
+# The last parse of each file, keyed by its content: a data file is read by its own module and
+# again by the schema check, and a 10,000-entry chronology takes seconds to parse (hashing it, a few
+# milliseconds). Callers must not change what they get back (the loaders copy what they keep).
+_PARSED: dict[str, tuple[bytes, object]] = {}
+
+
 def load_yaml(path: str | os.PathLike, display: str | None = None):
     p = Path(path)
     try:
@@ -138,7 +145,14 @@ def load_yaml(path: str | os.PathLike, display: str | None = None):
             None,
             f"this file is not UTF-8 text (byte {e.start}); save it as UTF-8 and try again.",
         ) from None
-    return parse_yaml(text, display or str(p))
+    key = str(p.resolve())
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()
+    cached = _PARSED.get(key)
+    if cached and cached[0] == digest:
+        return cached[1]
+    data = parse_yaml(text, display or str(p))
+    _PARSED[key] = (digest, data)
+    return data
 
 
 def plain(value):

@@ -21,11 +21,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from imr_site import abbreviations, editions, leaks, render
+from imr_site import abbreviations, editions, gitrepo, leaks, render
 from imr_site.case import Case, load_case
 from imr_site.checks import run_checks
-from imr_site.findings import CaseError, Finding, Severity
-from imr_site.signoff import is_signed_off
+from imr_site.findings import CaseError, Finding, Severity, summarise
+from imr_site.manifest import build_manifest, write_manifest
+from imr_site.report import switched_off_lines
+from imr_site.signoff import final_build_refusals, is_signed_off
 
 from . import offline
 
@@ -33,6 +35,8 @@ log = logging.getLogger("mkdocs.plugins.imr")
 
 ASSET_PREFIX = "assets/imr/"
 LANDSCAPE = {"chronology", "actions"}  # generated blocks printed on landscape pages
+STATUS_PAGE = "review-status.md"  # generated; never in the PDF
+STATUS_TITLES = {"draft": "Draft", "in review": "In review", "final": "Final"}
 
 
 class IMRPluginConfig(Config):
@@ -50,6 +54,8 @@ class IMRPluginConfig(Config):
     chronology = opt.Type(dict, default={})
     abbreviations = opt.Type(dict, default={})
     pdf_keywords = opt.ListOfItems(opt.Type(str), default=[])  # extra PDF metadata keywords
+    schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
+    status_page = opt.Type(bool, default=True)  # the generated "Review status" page
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -79,6 +85,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         # A PDF already rendered for this case and edition (by the build an offline bundle
         # accompanies): copied into the site instead of being rendered a second time.
         self.pdf_source: Path | None = None
+        self.commit: str | None = None  # the Git commit built from (None outside Git)
+        self.dirty = False  # the working tree differs from that commit
+        self.git_excludes: list[Path] = []  # folders the final build's clean-tree test ignores
+        self.manifest_path: Path | None = None
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -86,6 +96,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.command = command
 
     def on_config(self, config):
+        # MkDocs keeps one plugin instance per process: forget the previous build's outputs.
+        self.pdf_path = self.manifest_path = self.commit = None
+        self.dirty = False
+        self._print_html, self._page_urls, self._blocks = {}, {}, {}
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
         data = (root / self.config.data_dir).resolve()
@@ -99,11 +113,41 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         except CaseError as e:
             raise PluginError(_case_error_message(e)) from None
         self.findings = run_checks(self.case)
+        if self.config.final:
+            # Before anything is written: a refused final build leaves the old site as it was.
+            reasons = final_build_refusals(
+                self.case, self.findings, site_dir=Path(config.site_dir), exclude=self.git_excludes
+            )
+            if reasons:
+                raise PluginError(
+                    "The FINAL build is refused, for these reasons:\n"
+                    + "\n".join(f"  - {r}" for r in reasons)
+                    + "\nNothing was written. Fix these, or build without --final for a DRAFT."
+                )
         for f in self.findings:
             if f.severity is Severity.INFO:
                 log.info(str(f))
             else:
                 log.warning(str(f))
+        self.commit = gitrepo.head_commit(root)
+        if self.commit:
+            changed = gitrepo.uncommitted(root, exclude=[Path(config.site_dir), *self.git_excludes])
+            self.dirty = bool(changed)
+
+        # With repo_url set, each page links to its source for editing (Material needs this
+        # feature switched on; generated pages have no source and get no link).
+        if config.repo_url and config.theme.name == "material":
+            features = config.theme.get("features") or []
+            if "content.action.edit" not in features:
+                config.theme["features"] = [*features, "content.action.edit"]
+
+        # Material shows a page's `status:` front matter as an icon in the navigation; give it
+        # the words for ours, so that the icon's tooltip says where each section is.
+        if config.theme.name == "material":
+            titles = dict(config.extra.get("status") or {})
+            for key, title in STATUS_TITLES.items():
+                titles.setdefault(key, title)
+            config.extra["status"] = titles
 
         # The built site must never fetch anything: Material otherwise links Google Fonts.
         if config.theme.name == "material" and config.theme.get("font") is not False:
@@ -147,6 +191,19 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             file = files.get_file_from_path(uri)
             if file is not None and sid not in self.case.urls:
                 self.case.urls[sid] = file.url
+        if self.config.status_page:
+            if files.get_file_from_path(STATUS_PAGE) is not None:
+                log.warning(
+                    f"docs/{STATUS_PAGE} exists, so the generated Review status page is not made: "
+                    "rename the file, or set status_page: false under the imr plugin."
+                )
+            else:
+                files.append(
+                    File.generated(config, STATUS_PAGE, content="# Review status\n\n<!-- imr:status -->\n")
+                )
+                # An explicit nav in mkdocs.yml would leave the generated page out: add it at the end.
+                if config.nav is not None and not _mentions(config.nav, STATUS_PAGE):
+                    config.nav.append({"Review status": STATUS_PAGE})
         return files
 
     # --- pages ------------------------------------------------------------------------------
@@ -154,6 +211,14 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     @property
     def status(self) -> str:
         return "FINAL" if self.config.final and is_signed_off(self.case) else "DRAFT"
+
+    @property
+    def version_text(self) -> str:
+        """The version shown on the cover: the edition's version and the commit built from."""
+        base = self.config.version or ("final" if self.status == "FINAL" else "draft")
+        if not self.commit:
+            return base
+        return f"{base}, commit {self.commit[:12]}" + (" with uncommitted changes" if self.dirty else "")
 
     @property
     def pdf_name(self) -> str | None:
@@ -167,6 +232,13 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         sid = self._pages.get(page.file.src_uri)
         blocks = render.section_blocks(self.case, sid) if sid else {}
+        if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
+            links = {
+                s: files.get_file_from_path(uri).url_relative_to(page.file)
+                for uri, s in self._pages.items()
+                if files.get_file_from_path(uri) is not None
+            }
+            blocks = {"status": render.status_block(self.case, self.findings, links)}
         if page.is_homepage:
             blocks = {"home": render.home_block(self.case, self.pdf_name, self.status), **blocks}
             if "<!-- imr:home -->" not in markdown:
@@ -207,6 +279,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 "published: remove them from docs/ (and any hook or setting that copies them)."
             )
         self._write_pdf(config)
+        self._write_manifest(config)
         if self.case.config.edition == editions.ANONYMISED:
             self._leak_gate(config)
 
@@ -221,6 +294,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 config.site_dir = str(self._final_site_dir)
                 if self.pdf_path is not None:
                     self.pdf_path = self._final_site_dir / self.pdf_path.name
+                if self.manifest_path is not None:
+                    self.manifest_path = self._final_site_dir / self.manifest_path.name
                 self._staging = None
             else:
                 leaks, problems = editions.check_output(self.case, site, skip=skip)
@@ -263,6 +338,21 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.pdf_path = out
         log.info(f"PDF written: {out} ({pages} pages)")
 
+    def _write_manifest(self, config) -> None:
+        if self.status == "FINAL":
+            # Last, so that it lists every file written (the PDF included).
+            manifest = build_manifest(
+                Path(config.site_dir),
+                case_reference=self.case.config.case_reference,
+                edition=self.case.config.edition,
+                status=self.status,
+                commit=self.commit,
+                summary=summarise(self.findings),
+                switched_off=switched_off_lines(self.case.config.rules),
+            )
+            self.manifest_path = write_manifest(Path(config.site_dir), manifest)
+            log.info(f"Manifest written: {self.manifest_path}")
+
     def _print_document(self, imr_pdf):
         case = self.case
         sections = []
@@ -289,7 +379,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             agency=case.config.agency,
             subject_initials=str(initials),
             protective_marking=case.config.protective_marking,
-            version=self.config.version or ("final" if self.status == "FINAL" else "draft"),
+            version=self.version_text,
             date=render.uk_date(completion) if completion else "",
             status=self.status,
             edition=case.config.edition,
@@ -337,3 +427,14 @@ def _after_title(markdown: str, insert: str) -> str:
     if not m:
         return f"{insert}\n\n{markdown}"
     return markdown[: m.end()] + f"\n\n{insert}\n" + markdown[m.end() :]
+
+
+def _mentions(nav, uri: str) -> bool:
+    """Whether a nav setting (lists, mappings and strings, as in mkdocs.yml) names ``uri``."""
+    if isinstance(nav, str):
+        return nav == uri
+    if isinstance(nav, dict):
+        return any(_mentions(v, uri) for v in nav.values())
+    if isinstance(nav, list):
+        return any(_mentions(v, uri) for v in nav)
+    return False
