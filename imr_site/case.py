@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .dates import as_date
 from .findings import CaseError, Finding, RuleOverrides, Severity, finding, rule
 from .sections import SectionFile, SectionProblem, read_section_file
 from .spec import SpecError, TemplateSpec, load_spec
@@ -176,17 +177,12 @@ def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
 def _date(value, label: str, problems: list[str]) -> dt.date | None:
     if value in (None, ""):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
+    date = as_date(value)
+    if date is None:
         problems.append(
             f"{label} '{value}' is not a date: write it as YYYY-MM-DD, like 2024-03-31."
         )
-        return None
+    return date
 
 
 def parse_options(options: dict, rel: str = "mkdocs.yml") -> CaseConfig:

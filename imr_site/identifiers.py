@@ -21,11 +21,12 @@ included, so ``not_names: [marsh]`` lets "the marsh" through and still catches "
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+
+from .dates import as_date
 
 # Titles stripped from a name before it is split into parts ("Dr Sarah Marsh" -> Sarah, Marsh).
 TITLES = frozenset(
@@ -262,7 +263,7 @@ def date_variants(
     value, owner: str, use_instead: str, kind: str = "date of birth"
 ) -> list[Identifier]:
     """A date in the spellings a UK report would use."""
-    d = _as_date(value)
+    d = as_date(value)
     if d is None:
         text = str(value).strip()
         return [Identifier(text, kind, owner, use_instead)] if len(text) >= 4 else []
@@ -291,17 +292,6 @@ def date_variants(
                 texts.add(f"{dd}{sep}{mm}{sep}{year}")
                 texts.add(f"{dd}{sep}{mm}{sep}{year % 100:02d}")
     return [Identifier(t, kind, owner, use_instead) for t in sorted(texts)]
-
-
-def _as_date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        return None
 
 
 def address_variants(value, owner: str, use_instead: str) -> list[Identifier]:

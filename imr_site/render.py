@@ -7,7 +7,6 @@ its marker comment (``<!-- imr:NAME -->``) in the section, or at the end when th
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import jinja2
 
 from . import render_actions
+from .dates import as_date
 from .render_chronology import chronology_block
 from .spec import FieldSpec
 
@@ -43,14 +43,10 @@ def uk_date(value) -> str:
     """2025-03-31 -> 31 March 2025; anything that is not a date is shown as written."""
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            return str(value)
-    return f"{value.day} {value.strftime('%B %Y')}"
+    date = as_date(value)
+    if date is None:
+        return str(value)
+    return f"{date.day} {date.strftime('%B %Y')}"
 
 
 def _display(f: FieldSpec, value) -> str:

@@ -12,18 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitrepo
+from .dates import as_date
 from .findings import Finding, Severity
 
 SIGNATORIES = {"author": "the author", "senior_officer": "the Director/Head of Service"}
-
-
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except (TypeError, ValueError):
-        return None
 
 
 def today() -> dt.date:
@@ -42,7 +34,7 @@ def signoff_gaps(case) -> list[str]:
                 gaps.append(
                     f"{label}'s {part} is not filled in ({page.rel}, signatures.{who}.{part})."
                 )
-        if _date(page.get(f"signatures.{who}.date")) is None:
+        if as_date(page.get(f"signatures.{who}.date")) is None:
             gaps.append(f"{label} has not dated the sign-off ({page.rel}, signatures.{who}.date).")
     return gaps
 
@@ -51,7 +43,7 @@ def signature_dates(case) -> dict[str, tuple[str, dt.date | None]]:
     """who -> (label, the date they signed, or None when missing or not a date)."""
     page = case.section("signoff")
     return {
-        who: (label, _date(page.get(f"signatures.{who}.date")) if page else None)
+        who: (label, as_date(page.get(f"signatures.{who}.date")) if page else None)
         for who, label in SIGNATORIES.items()
     }
 

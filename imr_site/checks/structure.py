@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
+from ..dates import as_date
 from ..findings import Finding, finding, rule
 from ..sections import Heading, SectionFile
 from ..spec import SectionSpec
@@ -341,10 +341,4 @@ def check_fields(case, s: SectionSpec, page: SectionFile) -> list[Finding]:
 
 
 def _is_date(value) -> bool:
-    if isinstance(value, dt.date):
-        return True
-    try:
-        dt.date.fromisoformat(str(value).strip())
-        return True
-    except ValueError:
-        return False
+    return as_date(value) is not None
