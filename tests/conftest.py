@@ -15,6 +15,19 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Debian's Chromium, driven by Playwright for browser tests (never a downloaded browser), with
+# the flags that keep it from reaching for the network this machine does not have.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 
 def copy_example(dest: Path) -> Path:
     """A private copy of the example case, safe to break."""

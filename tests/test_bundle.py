@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_example
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_example
 
 from imr_site.bundle import (
     LINK,
@@ -340,17 +340,6 @@ def test_a_new_case_keeps_built_outputs_out_of_git(tmp_path):
 
 
 # --- in a browser, from disk ----------------------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def browse_from_disk(site: Path, nav_href: str, word: str) -> tuple[list[str], str, str]:

@@ -7,21 +7,13 @@ from pathlib import Path
 
 import pytest
 from chronology_case import load
+from conftest import CHROMIUM
+from conftest import CHROMIUM_ARGS as ARGS
 
 from imr_site.render_chronology import chronology_block
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ASSETS = Path(__file__).parent.parent / "imr_site" / "assets"
 
 ENTRIES = """\
