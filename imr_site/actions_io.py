@@ -12,13 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .actions import FIELDS, Action, ActionPlan, read_date
+from .atomic import replacing
 from .recommendations import Recommendation, normalise_ref, recommendations_of
 from .yamlio import YAMLProblem, parse_yaml
 
@@ -166,27 +166,8 @@ def _tidy(ws, header, Font, Alignment, get_column_letter) -> None:
 
 
 def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    with replacing(path) as f:
+        write(f)
 
 
 # --- rewriting day-first dates as ISO -------------------------------------------------------

@@ -13,13 +13,13 @@ they are reported, not refused.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from .atomic import replacing
 
 RESOURCE, LINK = "resource", "link"
 
@@ -242,18 +242,8 @@ def write_zip(folder: Path, out: Path, top: str) -> int:
     folder, out = Path(folder), Path(out)
     if out.resolve().is_relative_to(folder.resolve()):
         raise ValueError(f"the zip {out} would be inside the folder it holds ({folder})")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    zf.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it owner-only; give it a new file's mode
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(out) as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
     return out.stat().st_size

@@ -15,12 +15,12 @@ import difflib
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from . import atomic
 from .chronology import (
     FIELDS,
     Chronology,
@@ -809,15 +809,7 @@ def write_atomic(path: Path, data: bytes | str, force: bool = False) -> None:
     path = Path(path)
     if path.exists() and not force:
         raise FileExistsError(str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_atomic(path, data)
 
 
 # --- export ----------------------------------------------------------------------------------

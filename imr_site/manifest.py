@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
+
+from .atomic import write_atomic
 
 MANIFEST = "manifest.json"
 
@@ -66,7 +67,5 @@ def build_manifest(
 def write_manifest(site_dir: Path, manifest: dict) -> Path:
     """Write manifest.json atomically (a half-written manifest would vouch for nothing)."""
     out = Path(site_dir) / MANIFEST
-    tmp = out.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, out)
+    write_atomic(out, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return out

@@ -12,10 +12,8 @@ inside this package (and, if given, the built site folder for the authors' image
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape, unescape
@@ -27,6 +25,7 @@ from urllib.request import url2pathname
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .atomic import replacing
 from .spec import strip_numbering
 
 log = logging.getLogger(__name__)
@@ -472,16 +471,6 @@ def write_pdf(doc: PrintDocument, out_path: Path) -> int:
         url_fetcher=_local_fetcher(roots),
     )
     document = html.render(pdf_variant=PDF_VARIANT)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            document.write_pdf(fh, pdf_variant=PDF_VARIANT)
-        # mkstemp makes the file private; give it the mode an ordinary write would have.
-        mode = out_path.stat().st_mode & 0o777 if out_path.exists() else 0o644
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, out_path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with replacing(out_path) as fh:
+        document.write_pdf(fh, pdf_variant=PDF_VARIANT)
     return len(document.pages)
