@@ -71,7 +71,10 @@ def _mkdocs_config(case_dir: Path, site_dir: Path | None = None, **plugin_option
         raise CaseError(
             [
                 Finding(
-                    "IMR001", Severity.ERROR, None, None,
+                    "IMR001",
+                    Severity.ERROR,
+                    None,
+                    None,
                     f"there is no mkdocs.yml in {case_dir}: run this in the case folder, or make a new "
                     "case with `imr new FOLDER`.",
                 )
@@ -84,7 +87,15 @@ def _mkdocs_config(case_dir: Path, site_dir: Path | None = None, **plugin_option
     plugin = cfg.plugins.get("imr")
     if plugin is None:
         raise CaseError(
-            [Finding("IMR002", Severity.ERROR, "mkdocs.yml", None, "mkdocs.yml does not use the imr plugin.")]
+            [
+                Finding(
+                    "IMR002",
+                    Severity.ERROR,
+                    "mkdocs.yml",
+                    None,
+                    "mkdocs.yml does not use the imr plugin.",
+                )
+            ]
         )
     for key, value in plugin_options.items():
         if value is not None:
@@ -157,12 +168,16 @@ def _build_edition(args, case_dir: Path, site_dir: Path, edition, seen, final: b
 def _unsafe_site_dir(case_dir: Path, site_dir: Path) -> str | None:
     """Why the site folder must not be used: building replaces it entirely."""
     if site_dir == case_dir or site_dir in case_dir.parents:
-        return (f"the site folder {site_dir} contains the case itself, and building replaces "
-                "the site folder. Choose a folder of its own, such as site/.")
+        return (
+            f"the site folder {site_dir} contains the case itself, and building replaces "
+            "the site folder. Choose a folder of its own, such as site/."
+        )
     for precious in (".git", "mkdocs.yml", "docs"):
         if (site_dir / precious).exists():
-            return (f"the site folder {site_dir} holds {precious}, so it is not a built site: "
-                    "building would replace it. Choose a folder of its own, such as site/.")
+            return (
+                f"the site folder {site_dir} holds {precious}, so it is not a built site: "
+                "building would replace it. Choose a folder of its own, such as site/."
+            )
     return None
 
 
@@ -192,7 +207,9 @@ def _build(
         rules = plugin.case.config.rules
         if args.bundle:
             out = site_dir / f"{plugin.case.config.output_stem}.zip"
-            outputs.append(("Offline bundle", _build_bundle(case_dir, out, options, outputs[0][1], seen)))
+            outputs.append(
+                ("Offline bundle", _build_bundle(case_dir, out, options, outputs[0][1], seen))
+            )
     except CaseError as e:
         print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
@@ -265,8 +282,7 @@ def _build_bundle(
                 raise BundleError(
                     "the offline site would load these from the internet, which a copy of the "
                     "report on disk must never do. Remove them (or the setting that adds them) "
-                    "from mkdocs.yml or the page named:\n"
-                    + "\n".join(f"  {r}" for r in fetched)
+                    "from mkdocs.yml or the page named:\n" + "\n".join(f"  {r}" for r in fetched)
                 )
             size = write_zip(folder, out, stem)
     finally:
@@ -303,19 +319,27 @@ def _build_final(args, case_dir: Path, site_dir: Path, edition, seen) -> int:
         print("The FINAL build is refused, for these reasons:", file=sys.stderr)
         for r in reasons:
             print(f"  - {r}", file=sys.stderr)
-        print("Nothing was written. Fix these, or build without --final for a DRAFT.",
-              file=sys.stderr)
+        print(
+            "Nothing was written. Fix these, or build without --final for a DRAFT.", file=sys.stderr
+        )
         return EXIT_FINDINGS
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.final-", dir=site_dir.parent))
     try:
         code = _build(
-            args, case_dir, staging, edition, seen, final=True, excludes=[site_dir, staging],
+            args,
+            case_dir,
+            staging,
+            edition,
+            seen,
+            final=True,
+            excludes=[site_dir, staging],
             shown=site_dir,
         )
         if code != EXIT_OK or not (staging / "manifest.json").is_file():
-            print("The FINAL build did not complete; the previous site is unchanged.",
-                  file=sys.stderr)
+            print(
+                "The FINAL build did not complete; the previous site is unchanged.", file=sys.stderr
+            )
             return code if code != EXIT_OK else EXIT_UNUSABLE
         old = None
         try:
@@ -345,7 +369,9 @@ def cmd_serve(args) -> int:
     _setup_logging(args.verbose)
     cfg = Path(args.dir).resolve() / "mkdocs.yml"
     if not cfg.is_file():
-        print(f"There is no mkdocs.yml in {cfg.parent}: run this in the case folder.", file=sys.stderr)
+        print(
+            f"There is no mkdocs.yml in {cfg.parent}: run this in the case folder.", file=sys.stderr
+        )
         return EXIT_UNUSABLE
     serve(config_file=str(cfg), dev_addr=args.dev_addr, open_in_browser=False)
     return EXIT_OK
@@ -371,7 +397,9 @@ def template_files():
 def cmd_new(args) -> int:
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
-        print(f"{target} already exists and is not empty: choose a new folder name.", file=sys.stderr)
+        print(
+            f"{target} already exists and is not empty: choose a new folder name.", file=sys.stderr
+        )
         return EXIT_UNUSABLE
     target.mkdir(parents=True, exist_ok=True)
     for rel, node in template_files():
@@ -435,7 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-pdf", action="store_true", help="HTML only")
     b.add_argument("--site-dir", help="where to write the site (default: DIR/site)")
     b.add_argument(
-        "--bundle", action="store_true",
+        "--bundle",
+        action="store_true",
         help="also write SITE/<case reference>-<edition>.zip: the site, working when opened from "
         "disk, and the PDF",
     )
