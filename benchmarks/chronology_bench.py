@@ -27,11 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from imr_site.case import load_case
-from imr_site.checks import run_checks
-from imr_site.chronology_io import dump_chronology
-from imr_site.render_chronology import chronology_block
-from imr_site.sample_chronology import generate_entries
+from imr_site.chronology.io import dump_chronology
+from imr_site.chronology.render import chronology_block
+from imr_site.chronology.sample import generate_entries
+from imr_site.review.registry import load_case, run_checks
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -46,9 +46,10 @@ def main() -> None:
     args = ap.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-    from imr_site.case import load_case
-    from imr_site.checks import glossary, names
-    from imr_site.editions import check_output
+    from imr_site.people import abbreviation_checks as glossary
+    from imr_site.people import name_checks as names
+    from imr_site.publish.editions import check_output
+    from imr_site.review.registry import load_case
 
     with tempfile.TemporaryDirectory() as tmp:
         case_dir = copy_example(Path(tmp) / "example")

@@ -2,25 +2,22 @@
 
     python scripts/finding_codes.py > /tmp/codes.md
 
-Every code registered with imr_site.findings.rule(...) is listed, whichever module owns it.
+Every code registered with imr_site.case.findings.rule(...) is listed: the registry of the
+report's parts (imr_site.review.registry) imports every module that registers one, and a test
+checks that importing every module of the package adds none.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import sys
 
 
 def load_all_rules() -> dict:
-    """Import every module of the package, so that each registers its codes."""
-    import imr_site
-    from imr_site.findings import RULES
+    """Every finding code, as the registry of the report's parts registers them."""
+    importlib.import_module("imr_site.review.registry")
+    from imr_site.case.findings import RULES
 
-    for mod in pkgutil.walk_packages(imr_site.__path__, "imr_site."):
-        if mod.name.startswith("imr_site.case_template"):
-            continue  # what `imr new` copies, not code
-        importlib.import_module(mod.name)
     return RULES
 
 

@@ -12,8 +12,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from imr_site.chronology_io import dump_chronology, write_atomic
-from imr_site.sample_chronology import generate_entries
+from imr_site.chronology.io import dump_chronology, write_atomic
+from imr_site.chronology.sample import generate_entries
 
 
 def main(argv: list[str] | None = None) -> int:

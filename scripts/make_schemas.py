@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 
-from imr_site.schema import FILES, SCHEMA_DIR, generated_schemas
+from imr_site.review.schema import FILES, SCHEMA_DIR, generated_schemas
 
 
 def main(argv: list[str]) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from imr_site.case import load_case
+from imr_site.review.registry import load_case
 
 MKDOCS = """\
 site_name: Test case

@@ -7,7 +7,7 @@ import datetime as dt
 import subprocess
 from pathlib import Path
 
-from imr_site.spec import load_spec
+from imr_site.case.spec import load_spec
 
 MKDOCS_YML = """\
 site_name: Test IMR
@@ -102,9 +102,7 @@ def write_case(
         "- date: 2024-03-01\n  source: District nursing\n  contact_with: AB\n  event: Telephone call\n",
         encoding="utf-8",
     )
-    (data / "glossary.yml").write_text(
-        "IMR: Individual Management Review\n", encoding="utf-8"
-    )
+    (data / "glossary.yml").write_text("IMR: Individual Management Review\n", encoding="utf-8")
     (data / "people.yml").write_text(
         "AB:\n  name: Alex Brown\nDN1:\n  name: Sam Green\n  role: District nurse\n"
         "  agency: Test Agency\n",

@@ -40,7 +40,7 @@ def copy_example(dest: Path) -> Path:
 
 def section_file(case_dir: Path, section_id: str) -> Path:
     """The file in docs/ whose front matter says `section: <id>`."""
-    from imr_site.case import load_case
+    from imr_site.review.registry import load_case
 
     case = load_case(case_dir)
     page = case.section(section_id)
@@ -90,7 +90,7 @@ class BuiltExample:
     warnings: list[str]
 
     def html(self, section_id: str) -> str:
-        from imr_site.case import load_case
+        from imr_site.review.registry import load_case
 
         page = load_case(self.case_dir).section(section_id)
         return (self.site_dir / page.src_uri.replace(".md", ".html")).read_text(encoding="utf-8")

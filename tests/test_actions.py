@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from imr_site.actions import normalise_status, read_date
-from imr_site.actions_io import ExportError, export_actions, fix_dates
-from imr_site.case import load_case
-from imr_site.checks import run_checks
-from imr_site.findings import CaseError
-from imr_site.recommendations import normalise_ref, parse_recommendations
-from imr_site.render_actions import actions_block, link_recommendations, page_url, relative_href
+from imr_site.actions.io import ExportError, export_actions, fix_dates
+from imr_site.actions.model import normalise_status, read_date
+from imr_site.actions.recommendations import normalise_ref, parse_recommendations
+from imr_site.actions.render import actions_block, link_recommendations, page_url, relative_href
+from imr_site.case.findings import CaseError
+from imr_site.review.registry import load_case, run_checks
 
 RECS = """\
     # 5. Recommendations for action
@@ -545,7 +544,7 @@ def test_fix_dates_edits_only_the_dates(tmp_path):
 
 
 def test_fix_dates_keeps_a_broken_file_untouched(tmp_path):
-    from imr_site.yamlio import YAMLProblem
+    from imr_site.case.yamlio import YAMLProblem
 
     path = tmp_path / "actions.yml"
     path.write_text("- ref: A1\n  timescale: 31/03/2026\n   status: [\n", encoding="utf-8")

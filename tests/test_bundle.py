@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_example
 
-from imr_site.bundle import (
+from imr_site.publish.bundle import (
     LINK,
     MATERIAL_MERMAID,
     RESOURCE,
@@ -202,7 +202,7 @@ def test_scanner_passes_local_references():
 
 
 def test_output_stem_is_safe_for_a_file_name():
-    from imr_site.case import CaseConfig
+    from imr_site.case.model import CaseConfig
 
     assert CaseConfig("SAR-2025-014", edition="restricted").output_stem == "SAR-2025-014-restricted"
     assert CaseConfig("TEST/001", edition="anonymised").output_stem == "TEST-001-anonymised"
@@ -285,7 +285,6 @@ def test_plain_mkdocs_build_with_offline_plugin_uses_the_local_shim(tmp_path):
 
 
 def test_bundle_carries_the_same_pdf(tmp_path):
-    pytest.importorskip("imr_site.pdf")
     case = make_case(tmp_path / "case", pdf=True)
     run = imr("build", str(case), "--bundle")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -406,7 +405,7 @@ def test_bundle_works_from_disk_with_nothing_fetched_from_outside(unzipped):
 
 @pytest.mark.browser
 def test_example_bundle_works_from_disk(example_unzipped):
-    from imr_site.case import load_case
+    from imr_site.review.registry import load_case
 
     case = load_case(REPO)
     analysis = case.section("analysis").src_uri.replace(".md", ".html")

@@ -10,11 +10,11 @@ from chronology_case import load
 from conftest import CHROMIUM
 from conftest import CHROMIUM_ARGS as ARGS
 
-from imr_site.render_chronology import chronology_block
+from imr_site.chronology.render import chronology_block
 
 pytestmark = pytest.mark.browser
 
-ASSETS = Path(__file__).parent.parent / "imr_site" / "assets"
+ASSETS = Path(__file__).parent.parent / "imr_site" / "chronology" / "assets"
 
 ENTRIES = """\
 - date: 2024-02-01

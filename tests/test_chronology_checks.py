@@ -7,11 +7,17 @@ import datetime as dt
 import pytest
 from chronology_case import codes, load
 
-from imr_site.checks import chronology as chk
-from imr_site.checks import run_checks
-from imr_site.chronology import DateProblem, FuzzyDate, parse_time, parse_uk_date, serial_to_date
-from imr_site.findings import RULES
-from imr_site.yamlio import parse_yaml
+from imr_site.case.dates import (
+    DateProblem,
+    FuzzyDate,
+    parse_time,
+    parse_uk_date,
+    serial_to_date,
+)
+from imr_site.case.findings import RULES
+from imr_site.case.yamlio import parse_yaml
+from imr_site.chronology import checks as chk
+from imr_site.review.registry import run_checks
 
 GOOD = """\
 - date: 2024-01-10
@@ -295,9 +301,9 @@ def test_all_codes_are_registered_with_plain_fixes():
 def test_ten_thousand_entries_check_quickly(tmp_path):
     import time
 
-    from imr_site.case import load_case
-    from imr_site.chronology_io import dump_chronology
-    from imr_site.sample_chronology import generate_entries
+    from imr_site.chronology.io import dump_chronology
+    from imr_site.chronology.sample import generate_entries
+    from imr_site.review.registry import load_case
 
     text = dump_chronology(generate_entries(10_000, dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
     root = tmp_path / "big"

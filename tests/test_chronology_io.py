@@ -12,9 +12,8 @@ import openpyxl
 import pytest
 from chronology_case import load
 
-from imr_site.checks import run_checks
-from imr_site.chronology import load_chronology
-from imr_site.chronology_io import (
+from imr_site.case.yamlio import parse_yaml
+from imr_site.chronology.io import (
     ImportRefused,
     dump_chronology,
     export_csv,
@@ -22,7 +21,8 @@ from imr_site.chronology_io import (
     import_file,
     write_atomic,
 )
-from imr_site.yamlio import parse_yaml
+from imr_site.chronology.model import load_chronology
+from imr_site.review.registry import run_checks
 
 AWKWARD = [
     'Said "I\'m fine, thanks", then closed the door',
@@ -149,7 +149,7 @@ def test_csv_yaml_csv_round_trip_loses_nothing(tmp_path):
     assert parse_yaml(yml.read_text("utf-8")) == result.entries
     chron, problems = load_chronology(yml, "data/chronology.yml")
     assert problems == []
-    from imr_site.spec import load_spec
+    from imr_site.case.spec import load_spec
 
     out = export_csv(chron, load_spec())
     back = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))

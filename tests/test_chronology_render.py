@@ -10,8 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from chronology_case import load
 
-from imr_site.chronology import FuzzyDate
-from imr_site.render_chronology import age_text, chronology_block
+from imr_site.case.dates import FuzzyDate
+from imr_site.chronology.render import age_text, chronology_block
 
 ENTRIES = """\
 - date: 2024-05-22
@@ -100,9 +100,9 @@ def test_empty_chronology(tmp_path):
 
 @pytest.mark.slow
 def test_html_time_grows_linearly(tmp_path):
-    from imr_site.case import load_case
-    from imr_site.chronology_io import dump_chronology
-    from imr_site.sample_chronology import generate_entries
+    from imr_site.chronology.io import dump_chronology
+    from imr_site.chronology.sample import generate_entries
+    from imr_site.review.registry import load_case
 
     per_entry = {}
     for n in (2000, 8000):

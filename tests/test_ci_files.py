@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from imr_site.cli import build_parser, main, template_files
+from imr_site.cli import build_parser, main
+from imr_site.publish.new_case import template_files
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = REPO / "case_template"

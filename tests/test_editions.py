@@ -253,8 +253,8 @@ def test_name_check_reports_before_the_gate(tmp_path):
 def test_gate_finds_the_real_names_in_the_restricted_example(built_example):
     """The gate is not vacuous: on the example's restricted build (PDF included) it finds the
     names the restricted edition is meant to show, in the pages and in the PDF."""
-    from imr_site.case import load_case
-    from imr_site.editions import check_output
+    from imr_site.publish.editions import check_output
+    from imr_site.review.registry import load_case
 
     case = load_case(built_example.case_dir)
     theme = {

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from conftest import build_site, copy_example
 
-from imr_site.case import load_case
+from imr_site.review.registry import load_case
 
 EXTERNAL_RESOURCE = re.compile(
     r"<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=[\"']?(?:https?:)?//"

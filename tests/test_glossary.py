@@ -7,9 +7,8 @@ import copy
 import pytest
 from case_factory import GLOSSARY, edit, write_case
 
-from imr_site import abbreviations as abbr
-from imr_site.case import load_case
-from imr_site.checks import run_checks
+from imr_site.people import abbreviations as abbr
+from imr_site.review.registry import load_case, run_checks
 
 
 def glo(findings):

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from imr_site.editions import LeakError, discard, gate_and_publish, pdf_name, publish
-from imr_site.identifiers import SubjectDetails, identifiers_from
-from imr_site.leaks import scan_output
-from imr_site.people import Person
+from imr_site.people.identifiers import SubjectDetails, identifiers_from
+from imr_site.people.key import Person
+from imr_site.people.leaks import scan_output
+from imr_site.publish.editions import LeakError, discard, gate_and_publish, pdf_name, publish
 
 IDS = identifiers_from(
     [Person("DN2", "Sarah Marsh", "District Nurse", "Trust", (), ("marsh",))],
@@ -175,7 +175,7 @@ def test_pdf_name():
 
 
 def test_stale_staging_is_removed(tmp_path):
-    from imr_site.editions import remove_stale_staging, staging_dir
+    from imr_site.publish.editions import remove_stale_staging, staging_dir
 
     final = tmp_path / "site"
     stale = staging_dir(final)
@@ -188,7 +188,7 @@ def test_stale_staging_is_removed(tmp_path):
 
 
 def test_copies_of_data_files_are_found(tmp_path):
-    from imr_site.leaks import data_copies
+    from imr_site.publish.site import data_copies
 
     data = tmp_path / "data"
     data.mkdir()

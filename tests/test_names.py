@@ -8,10 +8,9 @@ import time
 import pytest
 from case_factory import PEOPLE, edit, write_case
 
-from imr_site.case import load_case
-from imr_site.checks import run_checks
-from imr_site.identifiers import SubjectDetails, identifiers_from
-from imr_site.people import Person
+from imr_site.people.identifiers import SubjectDetails, identifiers_from
+from imr_site.people.key import Person
+from imr_site.review.registry import load_case, run_checks
 
 
 def codes(findings, prefix=("ANO", "PPL"), unused_labels=False):
@@ -170,7 +169,7 @@ def test_two_people_under_one_label_is_refused_with_a_line(tmp_path):
     (case / "data/people.yml").write_text(
         "DN2:\n  name: Sarah Marsh\nDN2:\n  name: Rita Noble\n", encoding="utf-8"
     )
-    from imr_site.findings import CaseError
+    from imr_site.case.findings import CaseError
 
     with pytest.raises(CaseError) as e:
         load_case(case)
@@ -225,7 +224,7 @@ def test_people_key_inside_docs_under_another_name(case_dir):
 
 def test_people_yml_inside_docs_is_refused(case_dir):
     (case_dir / "docs/people.yml").write_text("DN2:\n  name: Sarah Marsh\n", encoding="utf-8")
-    from imr_site.findings import CaseError
+    from imr_site.case.findings import CaseError
 
     with pytest.raises(CaseError) as e:
         load_case(case_dir)
@@ -246,7 +245,7 @@ def test_data_folder_inside_docs(case_dir):
 
 def test_link_into_data_is_an_error(case_dir):
     (case_dir / "docs/attachments").symlink_to(case_dir / "data")
-    from imr_site.findings import CaseError
+    from imr_site.case.findings import CaseError
 
     try:
         found = run_checks(load_case(case_dir))
@@ -276,7 +275,7 @@ def test_name_check_speed(case_dir):
     ]
     (case_dir / "data/chronology.yml").write_text(yaml.safe_dump(entries), encoding="utf-8")
     case = load_case(case_dir)
-    from imr_site.checks import names
+    from imr_site.people import name_checks as names
 
     start = time.perf_counter()
     found = names.check(case)
@@ -362,7 +361,7 @@ def test_yes_no_label_is_reported_and_the_name_still_checked(case_dir):
 
 
 def test_nhs_number_is_a_warning(case_dir):
-    from imr_site.checks.names import _nhs_numbers
+    from imr_site.people.name_checks import _nhs_numbers
 
     assert _nhs_numbers("NHS 943 476 5919 and 9434765919; not 943 476 5918") == [
         "943 476 5919",

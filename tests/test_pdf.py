@@ -1,4 +1,4 @@
-"""The PDF renderer (imr_site.pdf), checked on real PDFs with poppler (pdftotext, pdfinfo,
+"""The PDF renderer (imr_site.publish.pdf), checked on real PDFs with poppler (pdftotext, pdfinfo,
 pdftohtml -xml for links and bookmarks, pdftoppm for the watermark)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from imr_site.pdf import (
+from imr_site.publish.pdf import (
     PrintDocument,
     PrintSection,
     build_print_html,
@@ -416,7 +416,7 @@ def test_other_links_in_mkdocs_output(caplog):
     )
     target = PrintSection("analysis", "Analysis", 4, "05-analysis/", "<h1>Analysis</h1>")
     doc = sample_document(rows=1, sections=[section, target])
-    with caplog.at_level(logging.WARNING, logger="imr_site.pdf"):
+    with caplog.at_level(logging.WARNING, logger="imr_site.publish.pdf"):
         html = build_print_html(doc)
     assert '<h1 id="extra--title">3. Source documentation</h1>' in html
     assert '<a href="#analysis">up</a>' in html

@@ -11,9 +11,9 @@ from xml.etree import ElementTree as ET
 import pytest
 from complete_case import MKDOCS_YML, git_commit_all, write_case
 
+from imr_site.case.findings import Finding, Severity
 from imr_site.cli import main
-from imr_site.findings import Finding, Severity
-from imr_site.report import ReportContext, format_junit, github_annotation
+from imr_site.review.formats import ReportContext, format_junit, github_annotation
 
 REPO = Path(__file__).resolve().parent.parent
 

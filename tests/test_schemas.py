@@ -11,10 +11,9 @@ import jsonschema
 import pytest
 from complete_case import MKDOCS_YML, write_case
 
-from imr_site.case import load_case
-from imr_site.checks import run_checks
-from imr_site.schema import FILES, SCHEMA_DIR, generated_schemas, schema_for
-from imr_site.spec import DEFAULT_SPEC
+from imr_site.case.spec import DEFAULT_SPEC
+from imr_site.review.registry import load_case, run_checks
+from imr_site.review.schema import FILES, SCHEMA_DIR, generated_schemas, schema_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,7 +43,7 @@ def test_shipped_schemas_are_valid_draft7(name):
 
 def test_front_matter_schema_knows_every_section_and_required_field():
     schema = json.loads((SCHEMA_DIR / "front-matter.schema.json").read_text(encoding="utf-8"))
-    from imr_site.spec import load_spec
+    from imr_site.case.spec import load_spec
 
     spec = load_spec()
     assert schema["properties"]["section"]["enum"] == spec.section_ids
@@ -67,8 +66,8 @@ def test_data_file_problem_is_reported_at_its_line(tmp_path):
 
 
 def test_where_a_chronology_rule_reports_the_line_the_schema_finding_is_dropped(tmp_path):
-    from imr_site.schema import shipped, validate
-    from imr_site.yamlio import load_yaml
+    from imr_site.case.yamlio import load_yaml
+    from imr_site.review.schema import shipped, validate
 
     case = write_case(tmp_path / "c")
     chron = case / "data" / "chronology.yml"
@@ -159,7 +158,7 @@ def test_schema_check_on_a_large_chronology_is_fast(tmp_path):
     )
     (case / "data" / "chronology.yml").write_text(entry * 10_000)
     c = load_case(case)
-    from imr_site.checks import schemas
+    from imr_site.review import schema_checks as schemas
 
     start = time.perf_counter()
     schemas.check(c)
@@ -169,8 +168,8 @@ def test_schema_check_on_a_large_chronology_is_fast(tmp_path):
 
 
 def test_people_entry_problem_names_the_missing_field():
-    from imr_site.schema import shipped, validate
-    from imr_site.yamlio import parse_yaml
+    from imr_site.case.yamlio import parse_yaml
+    from imr_site.review.schema import shipped, validate
 
     problems = validate(parse_yaml("AB:\n  role: x\nCD: Carl Dee\n"), shipped("people"))
     assert [(p.line, p.message) for p in problems] == [(1, "'name' is missing in 'AB': add it.")]
@@ -185,8 +184,8 @@ def test_schema_with_a_link_elsewhere_is_a_clear_error_and_fetches_nothing(tmp_p
 
 
 def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
-    from imr_site.schema import validate
-    from imr_site.yamlio import load_yaml
+    from imr_site.case.yamlio import load_yaml
+    from imr_site.review.schema import validate
 
     spec = DEFAULT_SPEC.read_text(encoding="utf-8").replace(
         "    - {key: references, label: Source records}",
@@ -206,8 +205,8 @@ def test_a_case_with_its_own_template_spec_gets_schemas_made_from_it(tmp_path):
 
 
 def test_editor_and_checker_agree_on_unknown_chronology_fields(tmp_path):
-    from imr_site.schema import shipped, validate
-    from imr_site.yamlio import load_yaml
+    from imr_site.case.yamlio import load_yaml
+    from imr_site.review.schema import shipped, validate
 
     case = write_case(tmp_path / "c")
     chron = case / "data" / "chronology.yml"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 from complete_case import MKDOCS_YML, git_commit_all, write_case
 
-from imr_site.case import load_case
-from imr_site.checks import run_checks
-from imr_site.status import review_status
+from imr_site.review.registry import load_case, run_checks
+from imr_site.review.status import review_status
 
 
 def build(case: Path, **options):

@@ -7,8 +7,7 @@ import re
 import pytest
 from conftest import build_site, copy_example, section_file
 
-from imr_site.case import load_case
-from imr_site.checks import run_checks
+from imr_site.review.registry import load_case, run_checks
 
 
 def findings_for(case_dir):
@@ -178,7 +177,7 @@ def test_findings_are_logged_as_warnings_with_file_and_line(case_dir):
 
 def test_a_case_can_use_its_own_template_spec(case_dir):
     """A board with its own template points mkdocs.yml at its own spec: no code changes."""
-    from imr_site.spec import DEFAULT_SPEC
+    from imr_site.case.spec import DEFAULT_SPEC
 
     spec_text = DEFAULT_SPEC.read_text(encoding="utf-8")
     spec_text = spec_text.replace(
@@ -195,7 +194,7 @@ def test_a_case_can_use_its_own_template_spec(case_dir):
 
 
 def test_a_broken_spec_is_reported_with_its_line(case_dir):
-    from imr_site.findings import CaseError
+    from imr_site.case.findings import CaseError
 
     (case_dir / "board-spec.yml").write_text("sections:\n  - title: No id here\n", encoding="utf-8")
     cfg = case_dir / "mkdocs.yml"

@@ -21,22 +21,23 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from imr_site import abbreviations, editions, gitrepo, leaks, render
-from imr_site.case import Case, load_case
-from imr_site.checks import run_checks
-from imr_site.findings import CaseError, Finding, Severity, summarise
-from imr_site.manifest import build_manifest, write_manifest
-from imr_site.report import switched_off_lines
-from imr_site.signoff import final_build_refusals, is_signed_off
-
-from . import offline
+from imr_site.case import gitrepo
+from imr_site.case.editions import ANONYMISED
+from imr_site.case.findings import CaseError, Finding, Severity
+from imr_site.case.model import Case
+from imr_site.case.sections import STATUS_LABELS
+from imr_site.people import abbreviations
+from imr_site.publish import editions, offline, site
+from imr_site.publish.final import final_build_refusals
+from imr_site.publish.manifest import write_final_manifest
+from imr_site.review.registry import load_case, run_checks
+from imr_site.review.status import status_block
+from imr_site.signoff.model import is_signed_off
 
 log = logging.getLogger("mkdocs.plugins.imr")
 
 ASSET_PREFIX = "assets/imr/"
-LANDSCAPE = {"chronology", "actions"}  # generated blocks printed on landscape pages
 STATUS_PAGE = "review-status.md"  # generated; never in the PDF
-STATUS_TITLES = {"draft": "Draft", "in review": "In review", "final": "Final"}
 
 
 class IMRPluginConfig(Config):
@@ -145,7 +146,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         # the words for ours, so that the icon's tooltip says where each section is.
         if config.theme.name == "material":
             titles = dict(config.extra.get("status") or {})
-            for key, title in STATUS_TITLES.items():
+            for key, title in STATUS_LABELS.items():
                 titles.setdefault(key, title)
             config.extra["status"] = titles
 
@@ -164,7 +165,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         # temporary folder of its own: there the gate runs, but there is nothing to move.
         self._staging = self._final_site_dir = None
         self.leak_error = None
-        if self.case.config.edition == editions.ANONYMISED and self.command != "serve":
+        if self.case.config.edition == ANONYMISED and self.command != "serve":
             self._final_site_dir = Path(config.site_dir).resolve()
             editions.remove_stale_staging(self._final_site_dir)
             self._staging = editions.staging_dir(self._final_site_dir)
@@ -174,12 +175,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
-        for path in sorted(render.ASSETS.rglob("*")):
-            rel = path.relative_to(render.ASSETS).as_posix()
-            if rel.startswith("vendor/"):  # third-party files, only for a site opened from disk
-                continue
-            if path.is_file() and path.suffix in (".css", ".js", ".svg") and rel != "print.css":
-                files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
+        for rel, path in site.site_assets():
+            files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
         if offline.is_offline(config):
             for file in offline.vendor_files(config, ASSET_PREFIX):
                 files.append(file)
@@ -199,7 +196,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 )
             else:
                 files.append(
-                    File.generated(config, STATUS_PAGE, content="# Review status\n\n<!-- imr:status -->\n")
+                    File.generated(
+                        config, STATUS_PAGE, content="# Review status\n\n<!-- imr:status -->\n"
+                    )
                 )
                 # An explicit nav in mkdocs.yml would leave the generated page out: add it at the end.
                 if config.nav is not None and not _mentions(config.nav, STATUS_PAGE):
@@ -218,7 +217,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         base = self.config.version or ("final" if self.status == "FINAL" else "draft")
         if not self.commit:
             return base
-        return f"{base}, commit {self.commit[:12]}" + (" with uncommitted changes" if self.dirty else "")
+        return f"{base}, commit {self.commit[:12]}" + (
+            " with uncommitted changes" if self.dirty else ""
+        )
 
     @property
     def pdf_name(self) -> str | None:
@@ -231,16 +232,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         sid = self._pages.get(page.file.src_uri)
-        blocks = render.section_blocks(self.case, sid) if sid else {}
+        blocks = site.section_blocks(self.case, sid) if sid else {}
         if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
             links = {
                 s: files.get_file_from_path(uri).url_relative_to(page.file)
                 for uri, s in self._pages.items()
                 if files.get_file_from_path(uri) is not None
             }
-            blocks = {"status": render.status_block(self.case, self.findings, links)}
+            blocks = {"status": status_block(self.case, self.findings, links)}
         if page.is_homepage:
-            blocks = {"home": render.home_block(self.case, self.pdf_name, self.status), **blocks}
+            blocks = {"home": site.home_block(self.case, self.pdf_name, self.status), **blocks}
             if "<!-- imr:home -->" not in markdown:
                 markdown = _after_title(markdown, "<!-- imr:home -->")
         self._blocks[page.file.src_uri] = blocks
@@ -260,16 +261,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
         html = abbreviations.add_hover(html, self._hover)
         if sid:
-            html = render.finish_section(self.case, sid, html)
+            html = site.finish_section(self.case, sid, html)
             self._print_html[sid] = html
             self._page_urls[sid] = page.file.dest_uri
-        return render.banner(self.case, self.status) + html
+        return site.banner(self.case, self.status) + html
 
     # --- after the site ---------------------------------------------------------------------
 
     @event_priority(-50)  # after other plugins (search, sitemap) have written their files
     def on_post_build(self, *, config):
-        copies = leaks.data_copies(config.site_dir, self.case.data_path)
+        copies = site.data_copies(config.site_dir, self.case.data_path)
         if copies:
             editions.discard(self._staging)
             self._staging = None
@@ -280,12 +281,12 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             )
         self._write_pdf(config)
         self._write_manifest(config)
-        if self.case.config.edition == editions.ANONYMISED:
+        if self.case.config.edition == ANONYMISED:
             self._leak_gate(config)
 
     def _leak_gate(self, config) -> None:
         """Read every file of the anonymised build, the PDF included; publish only if clean."""
-        site = Path(config.site_dir)
+        built = Path(config.site_dir)
         skip = self._not_from_case
         started = time.perf_counter()
         try:
@@ -298,7 +299,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                     self.manifest_path = self._final_site_dir / self.manifest_path.name
                 self._staging = None
             else:
-                leaks, problems = editions.check_output(self.case, site, skip=skip)
+                leaks, problems = editions.check_output(self.case, built, skip=skip)
                 if leaks or problems:
                     raise editions.LeakError(leaks, problems)
         except editions.LeakError as e:
@@ -327,9 +328,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             self.pdf_path = out
             return
         # WeasyPrint is slow to import: only when a PDF is wanted
-        from imr_site import pdf as imr_pdf
+        from imr_site.publish import pdf as imr_pdf
 
-        doc = self._print_document(imr_pdf)
+        doc = imr_pdf.print_document(
+            self.case,
+            self._print_html,
+            self._page_urls,
+            status=self.status,
+            version=self.version_text,
+            keywords=self.config.pdf_keywords,
+        )
         doc.site_dir = Path(config.site_dir)
         try:
             pages = imr_pdf.write_pdf(doc, out)
@@ -341,55 +349,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def _write_manifest(self, config) -> None:
         if self.status == "FINAL":
             # Last, so that it lists every file written (the PDF included).
-            manifest = build_manifest(
-                Path(config.site_dir),
-                case_reference=self.case.config.case_reference,
-                edition=self.case.config.edition,
-                status=self.status,
-                commit=self.commit,
-                summary=summarise(self.findings),
-                switched_off=switched_off_lines(self.case.config.rules),
+            self.manifest_path = write_final_manifest(
+                Path(config.site_dir), self.case, self.findings, self.status, self.commit
             )
-            self.manifest_path = write_manifest(Path(config.site_dir), manifest)
             log.info(f"Manifest written: {self.manifest_path}")
-
-    def _print_document(self, imr_pdf):
-        case = self.case
-        sections = []
-        for s in case.spec.sections:
-            if s.id not in self._print_html:
-                continue
-            sections.append(
-                imr_pdf.PrintSection(
-                    id=s.id,
-                    title=s.title,
-                    number=s.number,
-                    url=self._page_urls[s.id],
-                    html=self._print_html[s.id],
-                    landscape=s.generated in LANDSCAPE,
-                )
-            )
-        intro = case.section("introduction")
-        author = intro.get("author.name") if intro else None
-        initials = (intro.get("subject.initials") if intro else None) or ""
-        completion = intro.get("completion_date") if intro else None
-        return imr_pdf.PrintDocument(
-            title=f"{case.spec.report_title}: {case.config.case_reference}",
-            case_reference=case.config.case_reference,
-            agency=case.config.agency,
-            subject_initials=str(initials),
-            protective_marking=case.config.protective_marking,
-            version=self.version_text,
-            date=render.uk_date(completion) if completion else "",
-            status=self.status,
-            edition=case.config.edition,
-            author=str(author or case.config.agency),
-            subject=f"{case.spec.report_title} for {case.config.case_reference}, {case.config.agency}",
-            keywords=[case.spec.report_title, "Safeguarding Adults Review", case.config.case_reference,
-                      case.config.protective_marking, case.config.edition,
-                      *self.config.pdf_keywords],
-            sections=sections,
-        )
 
     def on_serve(self, server, *, config, builder):
         data = self.case.data_path if self.case else None
@@ -406,7 +369,7 @@ def _theme_and_plugin_files(files: Files, config) -> set[str]:
     author's and is read like everything else.
     """
     root = Path(config.config_file_path or ".").resolve().parent
-    dirs = [render.ASSETS.resolve()]
+    dirs = [d.resolve() for d in site.ASSET_DIRS]
     for d in config.theme.dirs:
         p = Path(d).resolve()
         # An installed theme (even in a virtual environment inside the case folder), not the

@@ -1,0 +1,178 @@
+"""Safe YAML reading that remembers where things were written.
+
+Findings must name the line an author wrote, so every mapping and list read from a data file
+remembers its own line and the line of each of its keys/items. Loading is always safe (no object
+construction) and uses libyaml's C parser when PyYAML has it, which is several times faster on
+large chronologies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import yaml
+
+try:
+    _Base = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Base = yaml.SafeLoader
+
+
+class LineDict(dict):
+    """A mapping read from YAML, with ``line`` (1-based) and ``key_lines``."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    """A list read from YAML, with ``line`` and ``item_lines``."""
+
+    line: int = 0
+    item_lines: list
+
+
+class _LineLoader(_Base):
+    pass
+
+
+def _construct_mapping(loader, node):
+    d = LineDict()
+    d.line = node.start_mark.line + 1
+    d.key_lines = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key here is not a simple value", key_node.start_mark
+            ) from None
+        if key in d.key_lines:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"'{key}' appears twice in the same list or mapping (first on line "
+                f"{d.key_lines[key]}); keep one and merge what the two say",
+                key_node.start_mark,
+            )
+        d[key] = loader.construct_object(value_node, deep=True)
+        d.key_lines[key] = key_node.start_mark.line + 1
+    return d
+
+
+def _construct_sequence(loader, node):
+    lst = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    lst.line = node.start_mark.line + 1
+    lst.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return lst
+
+
+def _construct_timestamp_as_text(loader, node):
+    # Dates stay text: the chronology has its own date rules (imprecise dates, UK formats),
+    # and PyYAML would otherwise turn 2024-02-30 into an exception with no useful message.
+    return loader.construct_scalar(node)
+
+
+def _construct_number_or_clock(loader, node):
+    # YAML 1.1 reads 10:30 as the base-60 number 630. In a chronology that is a time of day, so
+    # anything written with a colon stays the text the author wrote.
+    if ":" in node.value:
+        return loader.construct_scalar(node)
+    if node.tag.endswith(":int"):
+        return loader.construct_yaml_int(node)
+    return loader.construct_yaml_float(node)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_number_or_clock)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _construct_number_or_clock)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
+
+
+class YAMLProblem(Exception):
+    """A YAML file that cannot be read, with the line to look at."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(f"{path}:{line or ''}: {message}")
+
+
+def parse_yaml(text: str, path: str = "<text>"):
+    """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        what = e.problem or "this is not valid YAML"
+        if e.context:
+            what = f"{e.context}, {what}"
+        if e.context_mark and mark and e.context_mark.line != mark.line:
+            what += f" (what is wrong began on line {e.context_mark.line + 1})"
+        raise YAMLProblem(
+            path,
+            line,
+            f"YAML syntax error: {what}. Check the indentation and punctuation on this line "
+            "(a colon inside a value needs the value in quotes).",
+        ) from None
+    except yaml.YAMLError as e:
+        raise YAMLProblem(path, None, f"YAML error: {e}") from None
+
+
+# The last parse of each file, keyed by its content: a data file is read by its own module and
+# again by the schema check, and a 10,000-entry chronology takes seconds to parse (hashing it, a few
+# milliseconds). Callers must not change what they get back (the loaders copy what they keep).
+_PARSED: dict[str, tuple[bytes, object]] = {}
+
+
+def load_yaml(path: str | os.PathLike, display: str | None = None):
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise YAMLProblem(
+            display or str(p),
+            None,
+            f"this file is not UTF-8 text (byte {e.start}); save it as UTF-8 and try again.",
+        ) from None
+    key = str(p.resolve())
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()
+    cached = _PARSED.get(key)
+    if cached and cached[0] == digest:
+        return cached[1]
+    data = parse_yaml(text, display or str(p))
+    _PARSED[key] = (digest, data)
+    return data
+
+
+def plain(value):
+    """The same data without line bookkeeping (for JSON output and tests)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def read_as_yes_no(key) -> bool:
+    """Whether YAML read a mapping's key as yes/no or nothing (NO, ON, OFF, Y, N, ~) instead of
+    the text written, which is then lost: the glossary and the people key report it."""
+    return isinstance(key, bool) or key is None
+
+
+def yes_no_message(what: str, example: str) -> str:
+    """What to tell the author when :func:`read_as_yes_no` is true for their key."""
+    return (
+        f"the {what} on this line was read as yes/no, not as text. "
+        f"Put it in quotes, like {example}."
+    )

@@ -1,0 +1,232 @@
+"""The chronology of agency involvement (appendix 8b): ``data/chronology.yml``.
+
+A list of entries, one per contact. This module reads the file into :class:`Entry` objects, parses
+each entry's date and time once (imprecise dates included) and knows how entries sort; the rules
+about entries live in ``checks.py`` beside it.
+
+Dates are written ``2024-05-22`` (a day), ``2024-05`` (a month only) or ``2024`` (a year only); a
+leading ``?`` (or ``c.``, ``circa``, ``about``) marks a date the records leave uncertain. The text
+the author wrote is always kept, so a date that cannot be read is shown and reported, never lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from imr_site.case.dates import DateProblem, FuzzyDate, as_text, parse_time
+from imr_site.case.findings import Finding, finding, rule
+from imr_site.case.yamlio import LineDict, LineList, load_yaml
+
+R_SHAPE = rule(
+    "CHR001",
+    "error",
+    "Chronology is not a list of entries",
+    "Each entry starts with '- date: ...' at the left margin; see the example case.",
+)
+
+FIELDS = (
+    "date",
+    "time",
+    "end_date",
+    "end_time",
+    "seq",
+    "source",
+    "contact_with",
+    "contact_type",
+    "event",
+    "action",
+    "decision",
+    "key_episode",
+    "comment",
+    "references",
+)
+
+TRUE_WORDS = {"yes", "y", "true", "x", "key", "✓", "✔"}
+FALSE_WORDS = {"no", "n", "false", ""}
+
+
+def key_episode_value(value) -> bool | None:
+    """True/False for a key-episode flag, None when it is not a recognisable yes or no."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    word = as_text(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+@dataclass
+class Entry:
+    fields: dict
+    line: int
+    index: int  # position in the file
+    key_lines: dict = field(default_factory=dict)
+    # Parsed once when the entry is made; a problem is kept for the checks to report.
+    when: FuzzyDate | None = field(default=None, init=False)
+    date_problem: str | None = field(default=None, init=False)
+    time_of_day: dt.time | None = field(default=None, init=False)
+    time_problem: str | None = field(default=None, init=False)
+    until: FuzzyDate | None = field(default=None, init=False)
+    end_date_problem: str | None = field(default=None, init=False)
+    until_time: dt.time | None = field(default=None, init=False)
+    end_time_problem: str | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.when, self.date_problem = _parse_or_problem(FuzzyDate.parse, self.fields.get("date"))
+        self.time_of_day, self.time_problem = _parse_or_problem(parse_time, self.fields.get("time"))
+        self.until, self.end_date_problem = _parse_or_problem(
+            FuzzyDate.parse, self.fields.get("end_date")
+        )
+        self.until_time, self.end_time_problem = _parse_or_problem(
+            parse_time, self.fields.get("end_time")
+        )
+
+    def get(self, key: str, default=None):
+        v = self.fields.get(key, default)
+        return default if v is None else v
+
+    def text(self, key: str) -> str:
+        v = self.fields.get(key)
+        if v is None:
+            return ""
+        if isinstance(v, list):
+            return "; ".join(as_text(x) for x in v)
+        if isinstance(v, bool):
+            return "Yes" if v else ""
+        return as_text(v).strip()
+
+    @property
+    def date(self) -> dt.date | None:
+        """The day of the entry, or None when the date is missing, unreadable or not to the day."""
+        w = self.when
+        return w.start if w is not None and w.precision == "day" else None
+
+    @property
+    def key_episode(self) -> bool:
+        return key_episode_value(self.fields.get("key_episode")) is True
+
+    @property
+    def seq(self) -> int:
+        v = self.fields.get("seq")
+        if isinstance(v, bool):
+            return 0
+        if isinstance(v, int):
+            return v
+        try:
+            return int(str(v).strip()) if v not in (None, "") else 0
+        except ValueError:
+            return 0
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day the entry covers (its end date, or the end of an imprecise period)."""
+        if self.when is None:
+            return None
+        end = self.until.end if self.until is not None else self.when.end
+        return max(end, self.when.end)
+
+    def sort_key(self) -> tuple:
+        # Entries are read once and not changed, so the key is worked out once.
+        key = self.__dict__.get("_sort_key")
+        if key is None:
+            w = self.when
+            key = (
+                w.sort_key() if w is not None else (dt.date.max, 3),
+                self.time_of_day or dt.time.max,
+                self.seq,
+                self.index,
+            )
+            self.__dict__["_sort_key"] = key
+        return key
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+def _parse_or_problem(parse, value):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    try:
+        return parse(value), None
+    except DateProblem as e:
+        return None, str(e)
+
+
+@dataclass
+class Chronology:
+    entries: list[Entry]
+    rel: str
+    exists: bool = True
+
+    def in_order(self) -> list[Entry]:
+        return sorted(self.entries, key=Entry.sort_key)
+
+    @property
+    def key_episodes(self) -> list[Entry]:
+        return [e for e in self.entries if e.key_episode]
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Reading or rendering thousands of entries makes no reference cycles, yet Python's cycle
+    collector would walk every object made so far again and again (half the time of reading
+    10,000 entries). Pause it for the bulk work."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_chronology(path: Path, rel: str, case=None) -> tuple[Chronology, list[Finding]]:
+    if not path.is_file():
+        return Chronology([], rel, exists=False), []
+    with gc_paused():
+        return _load(path, rel)
+
+
+def _load(path: Path, rel: str) -> tuple[Chronology, list[Finding]]:
+    raw = load_yaml(path, rel)
+    findings: list[Finding] = []
+    entries: list[Entry] = []
+    if raw is None:
+        return Chronology([], rel), []
+    if not isinstance(raw, LineList):
+        what = "a single entry" if isinstance(raw, dict) else "a single value"
+        findings.append(
+            finding(
+                R_SHAPE.code,
+                rel,
+                getattr(raw, "line", 1),
+                f"the chronology must be a list of entries, each starting with '- date:', but this "
+                f"file holds {what}. Put '- ' before the first field of each entry.",
+            )
+        )
+        return Chronology([], rel), findings
+    for i, (item, line) in enumerate(zip(raw, raw.item_lines, strict=True)):
+        if not isinstance(item, LineDict):
+            shown = as_text(item) if not isinstance(item, list) else "a list"
+            findings.append(
+                finding(
+                    R_SHAPE.code,
+                    rel,
+                    line,
+                    f"entry {i + 1} ('{shown[:60]}') is not a set of 'field: value' lines, so it "
+                    "is "
+                    "left out of the chronology until fixed. Write it as 'date: ...', 'event: ...' "
+                    "on lines of their own under the '- '.",
+                )
+            )
+            continue
+        entries.append(Entry(dict(item), line, i, dict(item.key_lines)))
+    return Chronology(entries, rel), findings

@@ -1,0 +1,42 @@
+"""``imr check``: every rule, without building; findings as text, JSON, GitHub annotations or JUnit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from imr_site.case import gitrepo
+from imr_site.case.findings import CaseError
+from imr_site.cli.exit_codes import EXIT_UNUSABLE, exit_code
+from imr_site.review.formats import FORMATS, ReportContext, github_step_summary
+from imr_site.review.registry import load_case, run_checks
+
+
+def register(sub) -> None:
+    c = sub.add_parser("check", help="run every check without building")
+    c.add_argument("dir", nargs="?", default=".", help="the case folder (default: here)")
+    c.add_argument("--format", choices=sorted(FORMATS), default="text")
+    c.set_defaults(func=cmd_check)
+
+
+def cmd_check(args) -> int:
+    # Paths in annotations are relative to the repository's top, as CI sees the files.
+    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)))
+    try:
+        case = load_case(args.dir)
+    except CaseError as e:
+        print(FORMATS[args.format](e.findings, ctx))
+        return EXIT_UNUSABLE
+    ctx.rules = case.config.rules
+    findings = run_checks(case)
+    print(FORMATS[args.format](findings, ctx))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if args.format == "github" and summary_file:
+        # GitHub shows only the first annotations on the diff; its run summary shows them all.
+        try:
+            with open(summary_file, "a", encoding="utf-8") as out:
+                out.write(github_step_summary(findings, ctx))
+        except OSError as e:
+            print(f"(the run summary could not be written: {e})", file=sys.stderr)
+    return exit_code(findings)

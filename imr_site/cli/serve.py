@@ -1,0 +1,36 @@
+"""``imr serve``: the live preview while an author edits (MkDocs' own server, PDF off unless asked)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from imr_site.cli.build import setup_logging
+from imr_site.cli.exit_codes import EXIT_OK, EXIT_UNUSABLE
+
+
+def register(sub) -> None:
+    s = sub.add_parser("serve", help="live preview while you edit (PDF off unless --pdf)")
+    s.add_argument("dir", nargs="?", default=".")
+    s.add_argument("--pdf", action="store_true")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000")
+    s.add_argument("-v", "--verbose", action="store_true")
+    s.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.pdf:
+        os.environ["IMR_SERVE_PDF"] = "1"
+    setup_logging(args.verbose)
+    cfg = Path(args.dir).resolve() / "mkdocs.yml"
+    if not cfg.is_file():
+        print(
+            f"There is no mkdocs.yml in {cfg.parent}: run this in the case folder.", file=sys.stderr
+        )
+        return EXIT_UNUSABLE
+    serve(config_file=str(cfg), dev_addr=args.dev_addr, open_in_browser=False)
+    return EXIT_OK

@@ -1,0 +1,321 @@
+"""The leak gate: no identifier may reach any file of a built anonymised edition.
+
+After the anonymised site and PDF are built, every output file is read the way a reader or a
+machine would see it, and searched for every identifier of the case (see ``identifiers.py``):
+
+- HTML pages: their text with the tags taken out, and the raw markup (attributes, scripts);
+- the search index (``search/search_index.json``) and the sitemap (``sitemap.xml`` and ``.gz``);
+- every other text file the build wrote (copied attachments, JSON, XML, JS written by the case);
+- each PDF's text (``pdftotext``), its metadata (``pdfinfo``: title, author, subject, keywords;
+  ``pdfinfo -meta``: the XMP packet) and any text stored uncompressed in the file.
+
+A finding names the file and what was found. The gate fails closed: if a PDF cannot be read
+(poppler missing), that is itself a finding, never a pass.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from imr_site.case.findings import Finding, finding, rule
+from imr_site.people.identifiers import IdentifierSet
+
+R_LEAK = rule(
+    "ANO002",
+    "error",
+    "Identifier in the anonymised edition",
+    "Find where the name comes from (the message says which file of the built site holds it), "
+    "replace it with the person's label, and build again.",
+)
+
+_TEXT_SUFFIXES = {
+    ".html",
+    ".htm",
+    ".json",
+    ".xml",
+    ".txt",
+    ".js",
+    ".css",
+    ".svg",
+    ".csv",
+    ".md",
+    ".yml",
+    ".yaml",
+    ".tsv",
+    ".map",
+    ".webmanifest",
+}
+_BINARY_SUFFIXES = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".ico",
+    ".woff",
+    ".woff2",
+    ".ttf",
+    ".otf",
+    ".eot",
+}
+# Office documents are zip files of XML: an attachment in docs/ is read member by member.
+ZIP_SUFFIXES = {".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".zip"}
+_INLINE_TAGS = re.compile(
+    r"</?(?:a|abbr|b|i|em|strong|span|mark|code|sub|sup|small|u|s|q|cite|dfn|kbd|var|time|bdi|bdo)"
+    r"\b[^>]*>",
+    re.IGNORECASE,
+)
+_ANY_TAG = re.compile(r"<[^>]+>")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Attribute values (title, alt, content of <meta>, data-*): text a reader or a machine can see.
+_ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*(["'])(.*?)\1""", re.DOTALL)
+_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Leak:
+    file: str  # relative to the output folder
+    where: str  # "page text", "search index", "PDF metadata (Title)" ...
+    found: str  # the text as written
+    what: str  # whose identifier, e.g. "surname of DN2 in the people key"
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.where}): '{self.found}' ({self.what})"
+
+
+def _matches(ids: IdentifierSet, text: str) -> list[tuple[str, str]]:
+    out = []
+    for m in ids.find(text):
+        what = "; ".join(dict.fromkeys(i.describe() for i in m.identifiers))
+        out.append((" ".join(m.text.split()), what))
+    return out
+
+
+def html_texts(markup: str) -> list[tuple[str, str]]:
+    """(where, text) views of an HTML page: its text, its attributes and its comments."""
+    no_comments = _COMMENT.sub(" ", markup)
+    # Inline tags can split a word ("Mar<em>sh</em>"): join across them; block tags separate.
+    joined = _ANY_TAG.sub(" ", _INLINE_TAGS.sub("", no_comments))
+    spaced = _ANY_TAG.sub(" ", no_comments)
+    attributes = "\n".join(m.group(2) for m in _ATTRIBUTE.finditer(markup))
+    # A comment is invisible on the page but is in the file anyone can save.
+    comments = "\n".join(m.group(0)[4:-3] for m in _COMMENT.finditer(markup))
+    return [
+        ("page text", html.unescape(joined)),
+        ("page text", html.unescape(spaced)),
+        ("page attributes", html.unescape(attributes)),
+        ("page comments", comments),
+    ]
+
+
+def _json_strings(value) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _json_strings(v)
+
+
+def search_index_texts(raw: str) -> list[tuple[str, str]]:
+    out = [("search index", raw)]
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return out
+    strings = list(_json_strings(data))
+    out.append(("search index", "\n".join(strings)))
+    # Search entries hold HTML fragments: read them as a reader would, too.
+    out += [("search index", t) for s in strings if "<" in s for _, t in html_texts(s)[:2]]
+    return out
+
+
+def pdf_texts(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """(where, text) views of a PDF, and problems (a PDF that could not be read is a problem)."""
+    views: list[tuple[str, str]] = []
+    problems: list[str] = []
+    for tool in ("pdftotext", "pdfinfo"):
+        if shutil.which(tool) is None:
+            problems.append(
+                f"{tool} (poppler-utils) is not installed, so the PDF cannot be checked for names; "
+                "install poppler-utils (scripts/setup.sh does)."
+            )
+    if problems:
+        return views, problems
+    runs = [
+        ("PDF text", ["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"]),
+        ("PDF text", ["pdftotext", "-q", "-raw", "-enc", "UTF-8", str(path), "-"]),
+        ("PDF metadata", ["pdfinfo", "-enc", "UTF-8", str(path)]),
+        ("PDF metadata (XMP)", ["pdfinfo", "-meta", str(path)]),
+    ]
+    for where, cmd in runs:
+        try:
+            r = subprocess.run(cmd, capture_output=True, timeout=300, check=False)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            problems.append(f"{cmd[0]} could not read the PDF ({e}).")
+            continue
+        if r.returncode != 0:
+            problems.append(f"{cmd[0]} could not read the PDF: {r.stderr.decode(errors='replace')}")
+            continue
+        views.append((where, r.stdout.decode("utf-8", errors="replace")))
+    # The PDF's objects outside its (compressed) streams: the document information dictionary,
+    # link targets, bookmarks. Compressed data is left out: as text it is noise, and short names
+    # would be "found" in it by chance.
+    raw = _STREAM.sub(b"stream endstream", path.read_bytes())
+    views.append(("PDF objects", raw.decode("latin-1")))
+    views += [("PDF objects", s) for s in _pdf_utf16_strings(raw)]
+    return views, problems
+
+
+_HEX_UTF16 = re.compile(rb"<FEFF([0-9A-Fa-f\s]+)>")
+
+
+def _pdf_utf16_strings(raw: bytes) -> list[str]:
+    """Hex strings in UTF-16 (how PDF stores non-ASCII metadata) decoded to text."""
+    out = []
+    for m in _HEX_UTF16.finditer(raw):
+        hexdigits = re.sub(rb"\s", b"", m.group(1))
+        try:
+            out.append(bytes.fromhex(hexdigits.decode()).decode("utf-16-be", errors="replace"))
+        except ValueError:
+            continue
+    return out
+
+
+def scan_output(
+    site_dir: str | Path,
+    ids: IdentifierSet,
+    *,
+    skip: Iterable[str] = (),
+    extra_files: Iterable[Path] = (),
+) -> tuple[list[Leak], list[str]]:
+    """Every identifier in a built output folder: (leaks, problems that stop the check).
+
+    ``skip`` lists output paths (relative, with '/') that come from the theme, not the case,
+    and so cannot hold case data. ``extra_files`` are outputs kept elsewhere (a PDF written
+    beside the site).
+    """
+    root = Path(site_dir)
+    skipped = set(skip)
+    leaks: list[Leak] = []
+    problems: list[str] = []
+    seen: set[tuple] = set()
+    files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+    for path in [*files, *extra_files]:
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.name
+        if rel in skipped:
+            continue
+        views, file_problems = file_texts(path, rel)
+        # A page or attachment named after someone leaks through its address.
+        views.append(("file name", re.sub(r"[-_/.]", " ", rel)))
+        problems += [f"{rel}: {p}" for p in file_problems]
+        for where, text in views:
+            for found, what in _matches(ids, text):
+                key = (rel, where.split(" (")[0], found.casefold(), what)
+                if key in seen:
+                    continue
+                seen.add(key)
+                leaks.append(Leak(rel, where, found, what))
+    return leaks, problems
+
+
+def file_texts(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(where, text) views of one output file as a reader or a machine sees it, and problems."""
+    name = path.name.lower()
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return pdf_texts(path)
+    if suffix == ".gz":
+        try:
+            raw = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        except (OSError, EOFError) as e:
+            return [], [f"the compressed file cannot be read ({e})"]
+        return [("sitemap" if "sitemap" in name else "compressed file", raw)], []
+    if suffix in ZIP_SUFFIXES:
+        return _zip_texts(path)
+    if suffix in _BINARY_SUFFIXES:
+        # Images and fonts are compressed data: searching them would "find" short names by chance.
+        return [], []
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    if rel.endswith("search_index.json"):
+        return search_index_texts(text), []
+    if suffix in (".html", ".htm"):
+        return html_texts(text), []
+    if name.startswith("sitemap"):
+        return [("sitemap", text)], []
+    if suffix in _TEXT_SUFFIXES or "\x00" not in text[:4096]:
+        return [("file", text)], []
+    return [], []
+
+
+def _zip_texts(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    import zipfile
+
+    views: list[tuple[str, str]] = []
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                views.append(("attachment (member name)", info.filename))
+                if info.is_dir() or info.file_size > 50_000_000:
+                    continue
+                data = z.read(info)
+                if b"\x00" in data[:4096]:
+                    continue
+                text = data.decode("utf-8", errors="replace")
+                # Word splits text into runs (<w:t>Mar</w:t><w:t>sh</w:t>): read it both ways.
+                views.append(("attachment", _ANY_TAG.sub("", text)))
+                views.append(("attachment", html.unescape(_ANY_TAG.sub(" ", text))))
+    except (zipfile.BadZipFile, OSError, RuntimeError) as e:
+        return [], [f"the attachment cannot be opened to check it ({e})"]
+    return views, []
+
+
+def leak_findings(leaks: list[Leak], problems: list[str], output_name: str = "") -> list[Finding]:
+    """The gate's result as findings (for ``imr check``-style output)."""
+    prefix = f"{output_name.rstrip('/')}/" if output_name else ""
+    out = [
+        finding(
+            R_LEAK.code,
+            f"{prefix}{leak.file}",
+            None,
+            f"the anonymised edition contains '{leak.found}' ({leak.what}) in its {leak.where}.",
+        )
+        for leak in leaks
+    ]
+    out += [
+        finding(R_LEAK.code, None, None, f"the anonymised edition could not be checked: {p}")
+        for p in problems
+    ]
+    return out
+
+
+def report(leaks: list[Leak], problems: list[str], limit: int = 50) -> str:
+    """A plain summary for an error message: each file and what was found in it."""
+    lines = []
+    by_file: dict[str, list[Leak]] = {}
+    for leak in leaks:
+        by_file.setdefault(leak.file, []).append(leak)
+    for file, file_leaks in by_file.items():
+        found = {}
+        for leak in file_leaks:
+            found.setdefault(f"'{leak.found}' ({leak.what})", []).append(leak.where)
+        lines.append(f"  {file}:")
+        for text, wheres in list(found.items())[:limit]:
+            lines.append(f"    {text} in the {', '.join(dict.fromkeys(wheres))}")
+    for p in problems:
+        lines.append(f"  cannot check: {p}")
+    return "\n".join(lines)

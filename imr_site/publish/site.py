@@ -1,0 +1,114 @@
+"""The site's generated content: each part's blocks placed into the sections, and the furniture
+every page carries (the status banner, the home page's case summary).
+
+Each block is plain HTML that its part draws from a Jinja template with autoescaping on, so
+nothing an author typed in a data file can run as HTML. The MkDocs plugin places each block at
+its marker comment (``<!-- imr:NAME -->``) in the section, or at the end when there is none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from imr_site.actions.render import actions_block, link_recommendations
+from imr_site.case.templates import Templates
+from imr_site.chronology.render import chronology_block
+from imr_site.people.abbreviations import render_block as abbreviations_block
+from imr_site.sections.render import details_block
+
+TEMPLATES = Templates(__file__)
+
+# The site's CSS, JavaScript and pictures, by folder: each part's beside its code. They are
+# copied into the site under assets/imr/ (vendor/ only for a site opened from disk).
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIRS = (ASSETS, Path(__file__).parent.parent / "chronology" / "assets")
+
+# generated: name in the spec -> function(case) -> HTML.
+GENERATORS: dict[str, Callable] = {
+    "chronology": chronology_block,
+    "abbreviations": abbreviations_block,
+    "actions": actions_block,
+}
+
+# section id -> function(html, case) -> html: changes to a section's rendered page that depend on
+# other parts of the report (the recommendations link to their actions in the action plan).
+FINISHERS: dict[str, Callable] = {
+    "recommendations": link_recommendations,
+}
+
+
+def site_assets() -> list[tuple[str, Path]]:
+    """(path under assets/imr/, file) for each CSS, JavaScript and SVG file every site gets."""
+    out = []
+    for folder in ASSET_DIRS:
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder).as_posix()
+            if rel.startswith("vendor/") or rel == "print.css" or not path.is_file():
+                continue
+            if path.suffix in (".css", ".js", ".svg"):
+                out.append((rel, path))
+    return out
+
+
+def finish_section(case, section_id: str, html: str) -> str:
+    """A section's page HTML after the changes that link it to other parts of the report."""
+    finisher = FINISHERS.get(section_id)
+    return finisher(html, case) if finisher else html
+
+
+def section_blocks(case, section_id: str) -> dict[str, str]:
+    """Marker name -> HTML for everything generated into one section."""
+    spec = case.spec.section(section_id)
+    if spec is None:
+        return {}
+    blocks: dict[str, str] = {}
+    if spec.fields:
+        blocks["details"] = details_block(case, section_id)
+    if spec.generated and spec.generated in GENERATORS:
+        blocks[spec.generated] = GENERATORS[spec.generated](case)
+    return blocks
+
+
+def home_block(case, pdf_name: str | None, status: str) -> str:
+    """The case summary at the top of the home page, with the PDF link."""
+    return TEMPLATES.render(
+        "home.html",
+        config=case.config,
+        spec=case.spec,
+        pdf_name=pdf_name,
+        status=status,
+    )
+
+
+def banner(case, status: str) -> str:
+    """The line every HTML page carries: status (DRAFT/FINAL), marking, case and edition."""
+    return TEMPLATES.render("banner.html", config=case.config, status=status)
+
+
+def data_copies(site_dir: str | Path, data_dir: str | Path) -> list[tuple[str, str]]:
+    """(output file, data file) for every file of the build that is a copy of a data file."""
+
+    data = Path(data_dir)
+    if not data.is_dir():
+        return []
+    digests: dict[tuple[int, str], str] = {}
+    for p in data.rglob("*"):
+        if p.is_file():
+            digests[(p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())] = p.name
+    sizes = {size for size, _ in digests}
+    out = []
+    root = Path(site_dir)
+    for p in sorted(root.rglob("*")) if root.is_dir() else []:
+        if not p.is_file():
+            continue
+        rel = p.relative_to(root).as_posix()
+        if p.name in ("people.yml", "people-key.yml", "people.yaml"):
+            out.append((rel, p.name))
+            continue
+        if p.stat().st_size in sizes:
+            key = (p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest())
+            if key in digests:
+                out.append((rel, digests[key]))
+    return out
