@@ -129,5 +129,18 @@ def test_wheel_ships_the_dotfiles_and_schemas(tmp_path):
     for name in CI_FILES:
         assert f"imr_site/case_template/{name}" in names
     for schema in ("chronology", "glossary", "people", "actions", "front-matter"):
-        assert f"imr_site/schemas/{schema}.schema.json" in names
-    assert "imr_site/templates/status.html" in names
+        assert f"imr_site/review/schemas/{schema}.schema.json" in names
+    assert "imr_site/review/templates/status.html" in names
+    # every template, stylesheet, script, spec and vendored file beside the code is shipped
+    source = REPO / "imr_site"
+    data_files = [
+        p.relative_to(REPO).as_posix()
+        for p in source.rglob("*")
+        if p.is_file()
+        and p.suffix not in (".py", ".pyc")
+        and "case_template" not in p.parts
+        and "__pycache__" not in p.parts
+    ]
+    assert len(data_files) > 20
+    missing = [f for f in data_files if f not in names]
+    assert not missing, f"files not in the wheel: {missing}"
