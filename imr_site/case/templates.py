@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from imr_site.case.dates import as_date
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def uk_date(value) -> str:
@@ -33,6 +35,8 @@ class Templates:
 
     @cached_property
     def environment(self) -> jinja2.Environment:
+        import jinja2  # when a template is first drawn: `imr check` draws none and starts sooner
+
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(self.folder)),
             autoescape=True,
