@@ -15,24 +15,22 @@ import logging
 import posixpath
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from imr_site.case.atomic import replacing
 from imr_site.case.spec import strip_numbering
-from imr_site.case.templates import uk_date
+from imr_site.case.templates import Templates, uk_date
 
 log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATES = Templates(__file__)
 ASSETS_DIR = PACKAGE_DIR / "assets"
 STYLESHEET = ASSETS_DIR / "print.css"
 WATERMARK_DRAFT = ASSETS_DIR / "watermark-draft.svg"
@@ -390,17 +388,6 @@ def _prepare(
 # The print HTML
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def _check_ids(sections: list[PrintSection]) -> None:
     seen: set[str] = set()
     for s in sections:
@@ -422,7 +409,7 @@ def build_print_html(doc: PrintDocument) -> str:
         "version": Markup(css_string(f"Version {doc.version}")),
         "watermark": Markup(css_string(WATERMARK_DRAFT.as_uri())),
     }
-    template = _environment().get_template("print.html")
+    template = TEMPLATES.get("print.html")
     return template.render(
         doc=doc,
         sections=sections,
