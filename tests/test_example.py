@@ -119,12 +119,12 @@ def test_pdf_contents_lists_sections_with_page_numbers(built_example):
     case = load_case(built_example.case_dir)
     toc_pages = []
     for page in built_example.pages[1:]:
-        if not re.search(r"\.{5,}\s*\d+", page):
+        if not re.search(r"(?:\.\s*){5,}\u2060?\d+", page):
             break
         toc_pages.append(page)
     toc = "\n".join(toc_pages)
     for s in case.spec.sections:
-        assert re.search(rf"{re.escape(s.numbered_title)}[ .]*\d+", toc, re.IGNORECASE), (
+        assert re.search(rf"{re.escape(s.numbered_title)}[ .\u2060]*\d+", toc, re.IGNORECASE), (
             s.numbered_title
         )
 
@@ -173,3 +173,17 @@ def test_plain_mkdocs_strict_build_of_example(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (case_dir / "site" / "index.html").is_file()
+
+
+def test_pdf_conforms_and_carries_its_data(built_example):
+    import pdf_conformance as pc
+
+    assert pc.problems(built_example.pdf) == []
+    attached = {a["name"]: a for a in pc.attachments(built_example.pdf)}
+    assert set(attached) == {"chronology.csv", "actions.csv"}
+    case = load_case(built_example.case_dir)
+    rows = attached["chronology.csv"]["data"].decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 1 + len(case.data["chronology"].entries)
+    # the timeline's alt text says what the picture shows, by period and by type
+    alts = [a for a in pc.figure_alts(built_example.pdf) if a.startswith("Bar chart")]
+    assert len(alts) == 1 and "By quarter:" in alts[0] and "Home visit" in alts[0]

@@ -1,5 +1,6 @@
-"""The PDF renderer (imr_site.publish.pdf), checked on real PDFs with poppler (pdftotext, pdfinfo,
-pdftohtml -xml for links and bookmarks, pdftoppm for the watermark)."""
+"""The PDF (imr_site.publish.pdf, through Typst), checked on real PDFs: read back with poppler
+(pdftotext, pdfinfo, pdftohtml -xml for links and bookmarks, pdftoppm for the watermark) as an
+independent reader, and with our own pikepdf conformance checks (tests/pdf_conformance.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pdf_conformance as pc
 import pytest
 
 from imr_site.publish.pdf import (
+    PdfError,
     PrintDocument,
     PrintSection,
-    build_print_html,
-    css_string,
+    typst_source,
     write_pdf,
 )
 
@@ -121,18 +123,18 @@ class _Collector(logging.Handler):
 
 
 def render(doc: PrintDocument, path: Path) -> tuple[int, list[str], float]:
-    """Write the PDF; return its page count, the warnings logged on the way, and the seconds."""
+    """Write the PDF; return its page count, what it could not show (findings and warnings
+    logged on the way), and the seconds."""
     collector = _Collector()
-    loggers = [logging.getLogger("weasyprint"), logging.getLogger("imr_site")]
-    for lg in loggers:
-        lg.addHandler(collector)
+    logger = logging.getLogger("imr_site")
+    logger.addHandler(collector)
     start = time.perf_counter()
     try:
-        pages = write_pdf(doc, path)
+        result = write_pdf(doc, path)
     finally:
-        for lg in loggers:
-            lg.removeHandler(collector)
-    return pages, collector.messages, time.perf_counter() - start
+        logger.removeHandler(collector)
+    problems = collector.messages + [str(f) for f in result.findings]
+    return result.pages, problems, time.perf_counter() - start
 
 
 def run(*args: str) -> str:
@@ -204,7 +206,7 @@ def test_renders_without_warnings(built):
     assert built.warnings == []
     assert built.pages == len(built.texts) == int(pdfinfo(built.path)["Pages"])
     # 2 pages of cover and contents, 1 each for 3 short sections, several for 150 rows.
-    assert 8 <= built.pages <= 14
+    assert 8 <= built.pages <= 16
 
 
 def test_cover_shows_the_case(built):
@@ -267,7 +269,7 @@ def test_contents_lists_sections_and_headings_with_their_pages(built):
     }
     lines = {}
     for line in toc.splitlines():
-        m = re.match(r"^(\s*)(.+?)\s*\.{3,}\s*(\d+)$", line)
+        m = re.match(r"^(\s*)(.+?)\s*(?:\.\s*){3,}\u2060?(\d+)$", line)
         if m:
             lines[m.group(2).strip()] = (len(m.group(1)), int(m.group(3)))
     assert {title: page for title, (_, page) in lines.items()} == expected
@@ -299,9 +301,9 @@ def test_tagged_pdf_with_metadata(built):
     assert info["Keywords"] == "IMR, Safeguarding Adults Review, SAR-2024-017"
 
 
-def test_fonts_are_local_dejavu_embedded(built):
+def test_fonts_are_the_shipped_family_embedded(built):
     fonts = run("pdffonts", str(built.path)).splitlines()[2:]
-    assert fonts and all("DejaVu" in line and " yes yes " in line for line in fonts), fonts
+    assert fonts and all("LibertinusSerif" in line and " yes yes " in line for line in fonts), fonts
 
 
 def test_draft_watermark_is_not_text(built):
@@ -319,8 +321,10 @@ def test_links_between_sections_go_to_the_right_pages(built):
     assert links_on_page(built, analysis)["introduction"] == f"page {intro}"
     summary = built.first_page_with("1. Factual")
     assert links_on_page(built, summary)["above"] == f"page {summary}"
-    toc_links = links_on_page(built, 2)
+    # a contents entry is one link: its title, the leader dots and the page number
+    toc_links = {re.sub(r"(\s*\.)+\s*\d+$", "", t): p for t, p in links_on_page(built, 2).items()}
     assert toc_links["Q2 Policies and procedures"] == f"page {analysis}"
+    assert toc_links["1. Factual & contextual summary"] == f"page {summary}"
 
 
 def test_bookmarks_for_sections_and_level_2_headings_only(built):
@@ -345,11 +349,6 @@ def test_bookmarks_for_sections_and_level_2_headings_only(built):
             [["Q1 Sensitivity to the adult's needs", []], ["Q2 Policies and procedures", []]],
         ],
     ]
-
-
-def test_timing_is_reported(built, capsys):
-    with capsys.disabled():
-        print(f"\n[pdf] {len(built.texts)} pages, {ROWS}-row chronology: {built.seconds:.2f} s")
 
 
 # --------------------------------------------------------------------------------------------
@@ -381,146 +380,347 @@ def test_watermark_on_draft_pages_only(tmp_path):
     assert all(d < f for d, f in changed)  # drawn on the draft, not on the final
     texts = page_texts(final)
     assert "FINAL" in texts[0] and "DRAFT" not in "".join(texts)
-    assert "watermark" not in build_print_html(sample_document("FINAL", **short))
 
 
 # --------------------------------------------------------------------------------------------
-# The print HTML
+# Accessible and archival: our own PDF/UA-1 and PDF/A-3 checks (tests/pdf_conformance.py)
 
 
-def test_ids_are_prefixed_and_links_rewritten():
-    html = build_print_html(sample_document(rows=2))
-    assert 'id="analysis--q1-sensitivity"' in html
-    assert 'href="#analysis--q1-sensitivity"' in html  # from index.html
-    assert 'href="#chronology"' in html  # a whole page: its article
-    assert 'href="#introduction--introduction"' in html  # index.html#introduction
-    assert 'href="#factual_summary--factual-summary-of-agency-involvement"' in html
-    assert 'id="q1-sensitivity"' not in html
-    assert "headerlink" not in html
-    assert len(re.findall(r'id="([^"]+)"', html)) == len(set(re.findall(r'id="([^"]+)"', html)))
+def test_conforms_to_pdf_ua_and_pdf_a(built):
+    assert pc.problems(built.path) == []
+    assert pc.xmp_ids(built.path)["pdfuaid:part"] == "1"
+    assert pc.xmp_ids(built.path)["pdfaid:part"] == "3"
+    assert pc.document_language(built.path) == "en-GB"
 
 
-def test_other_links_in_mkdocs_output(caplog):
-    section = PrintSection(
-        id="extra",
-        title="3. Source documentation",  # a number written into the title is dropped too
-        number=3,
-        url="sub/page/",  # use_directory_urls
-        html=(
-            "<p>No heading first.</p>"
-            '<p><a href="../../05-analysis/">up</a> <a href="../../05-analysis/index.html#x">'
-            'x</a> <a href="mailto:imr@example.org">mail</a> <a href="missing.html">gone</a>'
-            ' <a href="#fn:1" class="footnote-ref">1</a></p><br/><!-- kept -->'
-            '<td headers="a b">&amp; &lt;b&gt; &#169;</td><img alt="" src="x.png">'
-        ),
+def test_one_heading_tree_and_one_chronology_table(built):
+    levels = [level for level, _ in pc.headings(built.path)]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))
+    texts = [text for _, text in pc.headings(built.path)]
+    assert (
+        "4. Analysis of agency involvement" in texts
+        and "Q1 Sensitivity to the adult's needs" in texts
     )
-    target = PrintSection("analysis", "Analysis", 4, "05-analysis/", "<h1>Analysis</h1>")
-    doc = sample_document(rows=1, sections=[section, target])
-    with caplog.at_level(logging.WARNING, logger="imr_site.publish.pdf"):
-        html = build_print_html(doc)
-    assert '<h1 id="extra--title">3. Source documentation</h1>' in html
-    assert '<a href="#analysis">up</a>' in html
-    assert '<a href="#analysis--x">x</a>' in html
-    assert '<a href="mailto:imr@example.org">mail</a>' in html
-    assert "<a>gone</a>" in html and "missing.html" in caplog.text
-    assert 'href="#extra--fn:1"' in html
-    assert 'headers="extra--a extra--b"' in html
-    assert "&amp; &lt;b&gt; &#169;" in html and "<!-- kept -->" in html
-    assert '<img alt="" src="x.png">' in html  # no site folder given: left for the fetcher
+    # 150 rows over several landscape pages: still one table, with its header cells once
+    tables = pc.tables(built.path)
+    assert len(tables) == 1 and tables[0]["rows"] == ROWS + 1 and tables[0]["has_th"]
 
 
-def test_unclosed_title_loses_no_text():
-    section = PrintSection("analysis", "Analysis", 4, "a.html", "<h1>4 Analysis<p>Kept.</p>")
-    html = build_print_html(sample_document(rows=1, sections=[section]))
-    assert '<h1 id="analysis--title">4. Analysis</h1><p>Kept.</p>' in html
+def test_header_and_footer_are_artifacts(built):
+    # every word on a page is tagged or an artifact; the furniture is never in the tree
+    assert pc.untagged_operators(built.path) == {}
+    tagged = pc.marked_content_text(built.path)
+    assert not [t for t in tagged.values() if re.search(r"Page \d+ of", t)]
+    # the marking is tagged text on the cover only, where it is part of the report
+    assert {page for (page, _), t in tagged.items() if "OFFICIAL-SENSITIVE" in t} == {1}
 
 
-def test_values_from_the_case_are_escaped_in_css_and_html():
-    import tinycss2
-
-    nasty = 'OFFICIAL"; } body { display: none } </style><script>alert(1)</script>'
-    html = build_print_html(sample_document(rows=1, protective_marking=nasty))
-    assert "<script>" not in html
-    assert "&lt;script&gt;" in html  # shown as text on the cover
-    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    rules = tinycss2.parse_stylesheet(style, skip_comments=True, skip_whitespace=True)
-    assert [r.type for r in rules] == ["at-rule"]  # still the one @page rule, nothing added
-    margin_boxes = tinycss2.parse_blocks_contents(rules[0].content)
-    strings = [
-        token.value
-        for box in margin_boxes
-        for token in getattr(box, "content", None) or []
-        if token.type == "string"
-    ]
-    assert strings.count(nasty) == 2  # top and bottom centre, intact
+# --------------------------------------------------------------------------------------------
+# Every element a section can hold
 
 
-@pytest.mark.parametrize(
-    "value", ["OFFICIAL-SENSITIVE", 'a"b', "back\\slash", "line\nbreak", "</style>", "£ é 'x'"]
-)
-def test_css_string_round_trips(value):
-    import tinycss2
+ELEMENTS_HTML = """<h1 id="t">Source documentation</h1>
+<p>Plain, <em>emphasis</em>, <strong>strong</strong>, <code>inline_code()</code>,
+<del>struck</del>, <ins>inserted</ins>, <mark>marked</mark>, H<sub>2</sub>O, x<sup>2</sup>,
+<abbr title="Care Quality Commission">CQC</abbr>, a <a href="https://example.org/a">web link</a>,
+a break<br>after it, <small>small print</small>, <q>quoted</q>, <kbd>Ctrl</kbd>.</p>
+<h2 id="lists">Lists</h2>
+<ul><li>First bullet<ul><li>Nested bullet</li></ul></li><li>Second bullet</li></ul>
+<ol start="3"><li>Third item</li><li>Fourth item</li></ol>
+<dl><dt>Term one</dt><dd>Definition one</dd></dl>
+<h4 id="skipped">A level-4 heading under a level-2</h4>
+<blockquote><p>A quoted paragraph.</p></blockquote>
+<pre><code class="language-yaml">date: 2024-03-01
+# a comment = not a heading
+</code></pre>
+<table><thead><tr><th style="text-align: right;">Number</th><th>Word</th></tr></thead>
+<tbody><tr><td style="text-align: right;">1</td><td>one</td></tr>
+<tr><td colspan="2">spanning cell</td></tr></tbody></table>
+<div class="admonition warning"><p class="admonition-title">Take care</p><p>Admonition body.</p></div>
+<details><summary>More detail</summary><p>Details body.</p></details>
+<figure><img alt="A genogram of the family" src="img/genogram.png"><figcaption>The family</figcaption></figure>
+<p><img alt="Photo of the house" src="img/house.jpg"> and <img alt="" src="img/rule.svg"></p>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="40"><title>Inline drawing</title><rect width="10" height="10"/></svg>
+<p>A footnote here<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>.</p>
+<hr>
+<div class="footnote"><hr><ol><li id="fn:1"><p>The footnote text.&#160;<a class="footnote-backref" href="#fnref:1">&#8617;</a></p></li></ol></div>
+"""
 
-    tokens = [t for t in tinycss2.parse_component_value_list(css_string(value))]
-    assert len(tokens) == 1 and tokens[0].type == "string"
-    assert tokens[0].value == value
-    assert "<" not in css_string(value) and "\n" not in css_string(value)
+
+def png(width: int = 2, height: int = 2) -> bytes:
+    """A small grey PNG, made here so the tests need no imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+PNG_1PX = png()
+JPEG_MAGIC_ONLY = b"\xff\xd8\xff\xe0 not really a JPEG"
+
+
+def _site_with_pictures(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "img").mkdir(parents=True)
+    (site / "img" / "genogram.png").write_bytes(PNG_1PX)
+    (site / "img" / "house.jpg").write_bytes(png(4, 4))  # a PNG named .jpg: read by content
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="2"><rect width="10" height="2"/></svg>'
+    (site / "img" / "rule.svg").write_text(svg)
+    return site
+
+
+def test_every_element_is_printed(tmp_path):
+    section = PrintSection(
+        "source_documentation", "Source documentation", 3, "s.html", ELEMENTS_HTML
+    )
+    doc = sample_document(rows=1, sections=[section], site_dir=_site_with_pictures(tmp_path))
+    out = tmp_path / "elements.pdf"
+    pages, problems, _ = render(doc, out)
+    assert problems == []
+    text = " ".join(" ".join(page_texts(out)).split())
+    for words in [
+        "emphasis",
+        "strong",
+        "inline_code()",
+        "struck",
+        "inserted",
+        "marked",
+        "CQC",
+        "web link",
+        "small print",
+        "“quoted”",
+        "Ctrl",
+        "First bullet",
+        "Nested bullet",
+        "Second bullet",
+        "3. Third item",
+        "4. Fourth item",
+        "Term one",
+        "Definition one",
+        "A quoted paragraph.",
+        "date: 2024-03-01",
+        "# a comment = not a heading",
+        "Number",
+        "spanning cell",
+        "Take care",
+        "Admonition body.",
+        "More detail",
+        "Details body.",
+        "The family",
+        "The footnote text.",
+        "A level-4 heading under a level-2",
+    ]:
+        assert words in text, words
+    assert "↩" not in text  # the footnote's way back is for the web page only
+    assert pc.problems(out) == []
+    # headings in order although the author skipped a level
+    assert [lvl for lvl, _ in pc.headings(out)][-3:] == [1, 2, 3]
+
+
+def test_an_unknown_element_is_a_finding_at_its_line(tmp_path):
+    body = "Intro.\n\n<marquee>Moving words</marquee>\n\n<script>alert(1)</script>\n"
+    from imr_site.publish.pdf.convert import SectionSource
+
+    section = PrintSection(
+        "learning",
+        "Learning",
+        6,
+        "l.html",
+        "<h1>Learning</h1><p>Intro.</p><marquee>Moving words</marquee><script>alert(1)</script>",
+        source=SectionSource("docs/07-learning.md", body, 5),
+    )
+    out = tmp_path / "u.pdf"
+    result = write_pdf(sample_document(rows=1, sections=[section]), out)
+    found = {(f.code, f.file, f.line, f.message.split(":")[0]) for f in result.findings}
+    assert found == {
+        ("SEC005", "docs/07-learning.md", 7, "the PDF cannot show <marquee>"),
+        ("SEC005", "docs/07-learning.md", 9, "the PDF cannot show <script>"),
+    }
+    text = " ".join(page_texts(out))
+    assert "Moving words" in text  # never dropped
+    assert "alert" not in text  # code is not printed
+
+
+def test_pictures_come_only_from_the_report(tmp_path):
+    site = _site_with_pictures(tmp_path)
+    secret = tmp_path / "outside.png"
+    secret.write_bytes(PNG_1PX)
+    section = PrintSection(
+        "context",
+        "Organisational context",
+        None,
+        "context.html",
+        '<h1>Organisational context</h1><p><img alt="Genogram" src="img/genogram.png">'
+        '<img alt="remote" src="https://example.org/tracker.png">'
+        f'<img alt="outside" src="{secret.as_uri()}">'
+        '<img alt="escape" src="../../outside.png"><img alt="gone" src="img/missing.png">'
+        '<img alt="broken" src="img/broken.jpg"></p>',
+    )
+    (site / "img" / "broken.jpg").write_bytes(JPEG_MAGIC_ONLY)
+    doc = sample_document(rows=1, sections=[section], site_dir=site)
+    result = write_pdf(doc, tmp_path / "out.pdf")
+    assert [f.code for f in result.findings] == ["SEC006"] * 5
+    messages = " ".join(f.message for f in result.findings)
+    assert "tracker.png" in messages and "outside.png" in messages and "missing.png" in messages
+    text = " ".join(" ".join(page_texts(tmp_path / "out.pdf")).split())
+    assert "[Picture not available: gone]" in text
+    assert "[Picture not available: broken]" in text  # a damaged file stops nothing else
+
+
+# --------------------------------------------------------------------------------------------
+# Text is never read as Typst
+
+
+SPECIAL = "# $ * _ @ < > \\ [ ] ` // = - + / ~ ' \" -- ... 12. #set text(red) $x^2$ <lbl> @ref"
+INJECTION = '#{ panic("injected") } ]) #import "/etc/passwd" #read("/etc/passwd")'
+
+
+@pytest.mark.parametrize("value", [SPECIAL, INJECTION])
+def test_text_from_the_case_is_printed_verbatim(tmp_path, value):
+    import html as htmlmod
+
+    e = htmlmod.escape(value)
+    section = PrintSection(
+        "analysis",
+        "Analysis",
+        4,
+        "a.html",
+        f"<h1>Analysis</h1><h2>{e}</h2><p>{e}</p><table><thead><tr><th>{e}</th></tr></thead>"
+        f'<tbody><tr><td>{e}</td></tr></tbody></table><p><a href="https://x.example/">{e}</a></p>'
+        f"<ul><li>{e}</li></ul><p><code>{e}</code></p>",
+    )
+    doc = sample_document(
+        rows=1,
+        sections=[section],
+        case_reference=value,
+        agency=value,
+        author=value,
+        version=value,
+        protective_marking=value,
+        subject_initials=value,
+    )
+    out = tmp_path / "x.pdf"
+    pages, problems, _ = render(doc, out)
+    assert problems == []
+    text = run("pdftotext", "-raw", str(out), "-")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    want = " ".join(value.split())
+    # cover (6 fields), header, footer, heading, paragraph, th, td, link, item, code
+    assert sum(want in line for line in lines) >= 10, [x for x in lines if "#" in x][:5]
+    assert "injected" not in text or value == INJECTION
+
+
+# --------------------------------------------------------------------------------------------
+# Nothing runs off the page; every letter is in the font
+
+
+LONG = [
+    "https://records.example.nhs.uk/patients/0123456789/episodes/2024-03-05/notes?view=full&ref=ABCDEFGHIJKLMNOP",
+    "RN-00000000000000000000000000000000000000000001",
+    "safeguarding.adults.team.duty.inbox@northbridge-community-health.example.nhs.uk",
+]
+
+
+def test_long_words_wrap_inside_the_page(tmp_path):
+    import pdfplumber
+
+    html = "<h1>Learning</h1>" + "".join(f"<p>{w}</p>" for w in LONG)
+    html += "<table><thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody><tr>"
+    html += "".join(f"<td>{w}</td>" for w in LONG) + "</tr></tbody></table>"
+    section = PrintSection("learning", "Learning", 6, "l.html", html)
+    out = tmp_path / "long.pdf"
+    render(sample_document(sections=[section, sample_document().sections[2]]), out)
+    outside = []
+    with pdfplumber.open(out) as pdf:
+        for page in pdf.pages:
+            for ch in page.chars:
+                if (
+                    ch["x0"] < 0
+                    or ch["x1"] > page.width
+                    or ch["top"] < 0
+                    or ch["bottom"] > page.height
+                ):
+                    outside.append((page.page_number, ch["text"]))
+    assert outside == []
+    text = "".join(run("pdftotext", "-raw", str(out), "-").split())
+    for w in LONG:
+        assert w in text  # broken across lines, but no character added or lost
+
+
+def test_welsh_and_other_letters_come_out_as_text_in_the_shipped_font(tmp_path):
+    import pdfplumber
+
+    words = "Ŵyn ŷd Siân Zoë Ffion O’Brien – £12 €5 “quoted” ‘single’ — Łukasz Müller Ðe"
+    section = PrintSection("learning", "Learning", 6, "l.html", f"<h1>Learning</h1><p>{words}</p>")
+    out = tmp_path / "w.pdf"
+    render(sample_document(rows=1, sections=[section]), out)
+    assert words in " ".join(run("pdftotext", "-raw", str(out), "-").split())
+    with pdfplumber.open(out) as pdf:
+        fonts = {
+            ch["fontname"].split("+")[-1]
+            for p in pdf.pages
+            for ch in p.chars
+            if ch["text"] in words
+        }
+    assert fonts and all(f.startswith("LibertinusSerif") for f in fonts), fonts
+
+
+# --------------------------------------------------------------------------------------------
+# Failures
 
 
 def test_repeated_section_id_is_refused():
     doc = sample_document(rows=1)
     doc.sections.append(replace(doc.sections[0], url="other.html"))
     with pytest.raises(ValueError, match="introduction"):
-        build_print_html(doc)
+        typst_source(doc)
 
 
-# --------------------------------------------------------------------------------------------
-# Writing
+def test_a_typst_error_names_the_section_and_leaves_no_pdf(tmp_path, monkeypatch):
+    from imr_site.publish.pdf import convert
 
+    real = convert.SectionConverter.convert
 
-def test_nothing_is_fetched_from_outside_the_report(tmp_path):
-    site = tmp_path / "site"
-    (site / "img").mkdir(parents=True)
-    svg = (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
-        '<rect width="10" height="10"/></svg>'
-    )
-    (site / "img" / "genogram.svg").write_text(svg)
-    secret = tmp_path / "outside.svg"
-    secret.write_text(svg)
-    section = PrintSection(
-        id="context",
-        title="Organisational context",
-        number=None,
-        url="context.html",
-        html=(
-            '<h1>Organisational context</h1><p><img alt="Genogram" src="img/genogram.svg">'
-            '<img alt="remote" src="https://example.org/tracker.png">'
-            f'<img alt="outside" src="{secret.as_uri()}"></p>'
-        ),
-    )
-    doc = sample_document(rows=1, sections=[section], site_dir=site)
-    pages, warnings, _ = render(doc, tmp_path / "out.pdf")
-    refused = [w for w in warnings if "only uses files of the report" in w]
-    assert len(refused) == 2, warnings
-    assert any("tracker.png" in w for w in refused) and any("outside.svg" in w for w in refused)
-    assert not any("genogram" in w for w in warnings)
+    def broken(self, root):
+        out = real(self, root)
+        return out + "\n#undefined-function()" if self.section_id == "analysis" else out
 
-
-def test_write_is_atomic(tmp_path, monkeypatch):
-    import weasyprint.document
-
+    monkeypatch.setattr(convert.SectionConverter, "convert", broken)
     out = tmp_path / "imr.pdf"
     out.write_bytes(b"previous PDF")
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", broken)
-    with pytest.raises(RuntimeError):
-        write_pdf(sample_document(rows=1, sections=sample_document().sections[1:2]), out)
+    with pytest.raises(PdfError) as e:
+        write_pdf(sample_document(rows=1), out)
+    assert "4. Analysis of agency involvement" in str(e.value)
+    assert "undefined-function" in str(e.value)
+    assert [f.code for f in e.value.findings] == ["SEC007"]
     assert out.read_bytes() == b"previous PDF"
     assert [p.name for p in tmp_path.iterdir()] == ["imr.pdf"]  # no temporary file left
+
+
+def test_attachments_carry_their_data(tmp_path):
+    from imr_site.publish.pdf import Attachment
+
+    data = "Date,Event\r\n2024-03-01,Ŵyn visited\r\n".encode("utf-8-sig")
+    doc = sample_document(
+        rows=1, attachments=[Attachment("chronology.csv", data, "The chronology")]
+    )
+    out = tmp_path / "a.pdf"
+    render(doc, out)
+    [att] = pc.attachments(out)
+    assert att["name"] == "chronology.csv" and att["data"] == data
+    assert att["relationship"] == "Data" and att["mime"] == "text/csv"
+    assert pc.check_attachments(out) == []
 
 
 @pytest.mark.slow

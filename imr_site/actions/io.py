@@ -74,6 +74,16 @@ def rows(case, plan: ActionPlan) -> tuple[list[str], list[list]]:
     return [label for _, label in cols], [[cell_value(a, k) for k, _ in cols] for a in plan.actions]
 
 
+def actions_csv(case) -> bytes:
+    """The action plan as CSV (UTF-8 with a byte-order mark), as ``imr actions export`` writes it."""
+    import io
+
+    plan: ActionPlan = case.data.get("actions") or ActionPlan([], "data/actions.yml")
+    buf = io.BytesIO()
+    _write_csv(buf, *rows(case, plan))
+    return buf.getvalue()
+
+
 def export_actions(case, path: str | os.PathLike) -> int:
     """Write the action plan to ``path`` (.csv or .xlsx). Returns the number of actions written."""
     out = Path(path)

@@ -173,6 +173,39 @@ class Timeline:
     shown: int
     year_only: int
     undated: int
+    summary: str = ""  # what the picture shows, in words: its alt text in the PDF
+
+
+QUARTERS = ("January to March", "April to June", "July to September", "October to December")
+
+
+def timeline_summary(dated: list[Entry], counts: dict[str, int], keys: int, peak: tuple) -> str:
+    """The picture in words: contacts by period (quarter, or year over a long review) and type."""
+    n = len(dated)
+    first = min(e.when.start for e in dated)
+    last = max(e.when.start for e in dated)
+    by_type = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+    types = ", ".join(f"{t} {c}" for t, c in by_type)
+    periods: dict[tuple[int, int], int] = {}
+    quarters = (last.year - first.year) * 4 + (last.month - 1) // 3 - (first.month - 1) // 3 + 1
+    by_year = quarters > 12
+    for e in dated:
+        d = e.when.start
+        key = (d.year, 0) if by_year else (d.year, (d.month - 1) // 3)
+        periods[key] = periods.get(key, 0) + 1
+    if by_year:
+        spans = "; ".join(f"{y}: {c}" for (y, _), c in sorted(periods.items()))
+        per = "By year"
+    else:
+        spans = "; ".join(f"{QUARTERS[q]} {y}: {c}" for (y, q), c in sorted(periods.items()))
+        per = "By quarter"
+    month, most = peak
+    return (
+        f"Bar chart of {n} contact{'s' if n != 1 else ''} per month, from "
+        f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}, by contact type: {types}. "
+        f"{per}: {spans}. The busiest month was {month} with {most}. "
+        f"{keys} key episode{'s' if keys != 1 else ''} marked."
+    )
 
 
 def _month_index(d: dt.date, first: dt.date) -> int:
@@ -312,10 +345,14 @@ def timeline_svg(
         legend.append({"x": lx, "y": ly, "fill": colour[group], "label": label})
         lx += w + 10
     height = ly + 14
-    desc = (
-        f"{len(dated)} contacts from {first.strftime('%B %Y')} to {last.strftime('%B %Y')}, "
-        f"at most {peak} in a month; {sum(len(k) for k in keys)} key episodes marked."
+    busiest = max(range(months), key=lambda m: (sum(per_month[m].values()), -m))
+    summary = timeline_summary(
+        dated,
+        counts,
+        sum(len(k) for k in keys),
+        (_add_months(first, busiest).strftime("%B %Y"), peak),
     )
+    desc = summary
     svg = TEMPLATES.get("chronology_timeline.svg").render(
         width=width,
         height=height,
@@ -333,7 +370,7 @@ def timeline_svg(
         desc=desc,
         other=other,
     )
-    return Timeline(Markup(svg), len(dated), year_only, undated)
+    return Timeline(Markup(svg), len(dated), year_only, undated, summary)
 
 
 def _short(d: dt.date) -> str:

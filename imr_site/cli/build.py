@@ -53,9 +53,6 @@ def setup_logging(verbose: bool) -> logging.Handler:
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.propagate = False
-    # WeasyPrint reports every CSS property it ignores; the print stylesheet is ours and known.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
     return handler
 
 

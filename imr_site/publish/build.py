@@ -168,6 +168,13 @@ def build_site(
     except CaseError as e:
         raise BuildStopped(findings=e.findings) from None
     except (PluginError, ConfigurationError, Abort) as e:
+        failed = getattr(plugin, "pdf_error", None)
+        if failed is not None:
+            # A fault in the print path, not in the case: its finding says where (exit 2).
+            raise BuildStopped(
+                "Build stopped: the PDF could not be made; no PDF was written.",
+                findings=failed.findings,
+            ) from None
         leak = getattr(plugin, "leak_error", None)
         if leak is not None:
             # Names found in the anonymised output: findings (ANO002), not an unreadable case.

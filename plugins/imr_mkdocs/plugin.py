@@ -83,6 +83,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._final_site_dir: Path | None = None
         self._not_from_case: set[str] = set()  # theme and plugin files: no case data in them
         self.leak_error: editions.LeakError | None = None  # set when the leak gate stops a build
+        self.pdf_error = None  # set when the PDF could not be made (publish.pdf.PdfError)
         # A PDF already rendered for this case and edition (by the build an offline bundle
         # accompanies): copied into the site instead of being rendered a second time.
         self.pdf_source: Path | None = None
@@ -98,7 +99,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
 
     def on_config(self, config):
         # MkDocs keeps one plugin instance per process: forget the previous build's outputs.
-        self.pdf_path = self.manifest_path = self.commit = None
+        self.pdf_path = self.manifest_path = self.commit = self.pdf_error = None
         self.dirty = False
         self._print_html, self._page_urls, self._blocks = {}, {}, {}
         root = Path(config.config_file_path or ".").resolve().parent
@@ -327,7 +328,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             shutil.copyfile(self.pdf_source, out)
             self.pdf_path = out
             return
-        # WeasyPrint is slow to import: only when a PDF is wanted
+        # Typst is imported only when a PDF is wanted
         from imr_site.publish import pdf as imr_pdf
 
         doc = imr_pdf.print_document(
@@ -340,11 +341,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         )
         doc.site_dir = Path(config.site_dir)
         try:
-            pages = imr_pdf.write_pdf(doc, out)
-        except ValueError as e:
-            raise PluginError(f"The PDF could not be made: {e}") from None
+            result = imr_pdf.write_pdf(doc, out)
+        except imr_pdf.PdfError as e:
+            self.pdf_error = e
+            raise PluginError(str(e)) from None
+        # What the PDF could not show is a finding like any other (and can be switched off).
+        for f in self.case.config.rules.apply(result.findings):
+            self.findings.append(f)
+            (log.info if f.severity is Severity.INFO else log.warning)(str(f))
         self.pdf_path = out
-        log.info(f"PDF written: {out} ({pages} pages)")
+        log.info(f"PDF written: {out} ({result.pages} pages, {result.seconds:.1f} s)")
 
     def _write_manifest(self, config) -> None:
         if self.status == "FINAL":

@@ -1,0 +1,106 @@
+"""The chronology in the PDF, written as Typst from the same rows the site's table shows.
+
+The site's chronology block carries filters and data attributes for the screen; the PDF needs
+none of that, and a chronology can hold thousands of entries, so its table is written straight
+from ``chronology.render.build_rows`` (the rows the site shows) rather than read back from HTML.
+The timeline is the site's SVG, with its summary in words as the alt text. One table, whose
+header row repeats on every landscape page.
+"""
+
+from __future__ import annotations
+
+from imr_site.chronology.model import Chronology, gc_paused
+from imr_site.chronology.render import TABLE_FIELDS, build_rows, subject_dob, timeline_svg
+from imr_site.publish.pdf import markup
+from imr_site.publish.pdf.convert import Image, breakable_text
+
+# Column widths on a landscape A4 page: dates and short codes as wide as they need, the
+# narrative columns sharing the rest.
+WIDTHS = {
+    "date": "2.3cm",
+    "age": "0.9cm",
+    "since": "1.4cm",
+    "source": "1.0fr",
+    "contact_with": "1.0fr",
+    "contact_type": "0.9fr",
+    "event": "2.2fr",
+    "action": "1.6fr",
+    "decision": "1.6fr",
+    "comment": "2.0fr",
+    "references": "1.1fr",
+}
+
+
+def chronology_typst(case, images: list[Image], timeline_name: str = "img/timeline.svg") -> str:
+    """The chronology section's generated part as Typst markup."""
+    with gc_paused():
+        return _chronology(case, images, timeline_name)
+
+
+def _chronology(case, images: list[Image], timeline_name: str) -> str:
+    chron: Chronology | None = case.data.get("chronology")
+    if chron is None or not chron.entries:
+        return markup.text(
+            "No chronology entries yet: add them to data/chronology.yml (or import a "
+            "spreadsheet with imr chronology import FILE)."
+        )
+    dob = subject_dob(case)
+    rows = build_rows(chron, dob)
+    labels = {c.key: c.label for c in case.spec.chronology_columns}
+    dated = [r for r in rows if r.start]
+    keys = sum(1 for r in rows if r.entry.key_episode)
+    out: list[str] = []
+    span = f", from {dated[0].date_text} to {dated[-1].date_text}" if dated else ""
+    out.append(
+        markup.text(
+            f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}{span}; {keys} key "
+            f"episode{'' if keys == 1 else 's'}. Review period: {case.config.review_period_text}."
+        )
+    )
+    timeline = timeline_svg(chron, case.config.review_start, case.config.review_end)
+    if timeline is not None:
+        images.append(Image(timeline_name, str(timeline.svg).encode("utf-8")))
+        caption = "Contacts per month by contact type"
+        if timeline.year_only:
+            caption += f"; {timeline.year_only} dated by year only not shown"
+        if timeline.undated:
+            caption += f"; {timeline.undated} without a readable date not shown"
+        out.append(
+            f"#figure(image({markup.string('/' + timeline_name)}, width: 100%, "
+            f"alt: {markup.string(timeline.summary)}), caption: [{markup.text(caption + '.')}])"
+        )
+
+    show_age = dob is not None
+    columns = ["date"] + (["age"] if show_age else []) + ["since"] + [f for f, _ in TABLE_FIELDS]
+    head = ["Date and time"] + (["Age"] if show_age else []) + ["Days since previous"]
+    head += [labels.get(f, label) for f, label in TABLE_FIELDS]
+    cells: list[str] = []
+    for r in rows:
+        date = breakable_text(r.date_text)
+        if r.time_text:
+            date += f" #linebreak() {breakable_text(r.time_text)}"
+        if r.entry.key_episode:
+            date += " #linebreak() #strong[Key episode]"
+        row = [date]
+        if show_age:
+            row.append(markup.text(r.age))
+        row.append(markup.text(r.since))
+        row += [_cell(c) for c in r.cells]
+        if r.entry.key_episode:
+            cells += [f"table.cell(fill: key-fill)[{c}]" for c in row]
+        else:
+            cells += [f"[{c}]" for c in row]
+    widths = ", ".join(WIDTHS[c] for c in columns)
+    header = ", ".join(f"[{markup.text(h)}]" for h in head)
+    out.append(
+        "#{\nset text(size: 7.5pt)\nset par(leading: 0.45em)\n"
+        f"table(columns: ({widths}), inset: 3.5pt, table.header({header}),\n"
+        + ",\n".join(cells)
+        + ")\n}"
+    )
+    return "\n\n".join(out)
+
+
+def _cell(value: str) -> str:
+    lines = [breakable_text(line).strip() for line in value.splitlines()]
+    return " #linebreak() ".join(line for line in lines if line)
