@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything the IMR toolchain needs on a fresh Debian/Ubuntu machine:
-# system libraries for WeasyPrint (PDF), poppler (the anonymised edition's leak check reads PDFs), Chromium (browser
-# tests), then a virtual environment in .venv with the package installed.
+# Git and Python's venv, then a virtual environment in .venv with the package installed. The PDF
+# needs no system library (Typst, its fonts and the PDF readers are wheels). For the tests, also
+# Chromium (browser tests; libatomic1 for Playwright's driver) and poppler-utils (the tests read
+# PDFs back with poppler too, as a second reader independent of the tool's own).
 #
 #   scripts/setup.sh          # runtime only
 #   scripts/setup.sh --test   # also test tools (pytest, Playwright, Chromium)
@@ -11,9 +13,8 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-# poppler-utils: the anonymised edition's leak check reads the PDF's text and metadata with it.
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils git python3 python3-venv)
-[ "$want_test" = 1 ] && packages+=(chromium)
+packages=(git python3 python3-venv)
+[ "$want_test" = 1 ] && packages+=(chromium libatomic1 poppler-utils)
 
 missing=()
 for p in "${packages[@]}"; do
