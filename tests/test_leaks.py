@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 
 import pytest
 
@@ -85,22 +86,27 @@ def test_theme_files_can_be_skipped(tmp_path):
 
 
 def _pdf(path, body, title="IMR", keywords=None):
-    from weasyprint import HTML
+    """A small PDF made by Typst, as the report's is; values are passed as JSON data."""
+    import json
 
-    meta = f'<meta name="keywords" content="{keywords}">' if keywords else ""
-    HTML(
-        string=f"<html><head><title>{title}</title>{meta}</head><body>{body}</body></html>"
-    ).write_pdf(path)
+    import typst
+
+    words = json.dumps({"title": title, "keywords": [keywords] if keywords else [], "body": body})
+    source = (
+        f"#let d = json(bytes({json.dumps(words)}))\n"
+        "#set document(title: d.title, keywords: d.keywords)\n#d.body\n"
+    )
+    path.write_bytes(typst.compile(source.encode()))
 
 
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
     root = tmp_path_factory.mktemp("pdfs")
-    _pdf(root / "clean.pdf", "<p>DN2 met AB.</p>")
-    _pdf(root / "text.pdf", "<p>DN2 met Mrs Brownlow.</p>")
-    _pdf(root / "title.pdf", "<p>DN2 met AB.</p>", title="Review of Sarah Marsh")
-    _pdf(root / "keywords.pdf", "<p>DN2 met AB.</p>", keywords="heron close")
-    _pdf(root / "accented.pdf", "<p>DN2 met AB.</p>", title="Revue de Sarah Marsh, été")
+    _pdf(root / "clean.pdf", "DN2 met AB.")
+    _pdf(root / "text.pdf", "DN2 met Mrs Brownlow.")
+    _pdf(root / "title.pdf", "DN2 met AB.", title="Review of Sarah Marsh")
+    _pdf(root / "keywords.pdf", "DN2 met AB.", keywords="heron close")
+    _pdf(root / "accented.pdf", "DN2 met AB.", title="Revue de Sarah Marsh, été")
     return root
 
 
@@ -128,14 +134,23 @@ def test_clean_pdf(tmp_path, pdfs):
     assert scan_output(site, IDS) == ([], [])
 
 
-def test_unreadable_pdf_fails_closed(tmp_path, monkeypatch):
+def test_unreadable_pdf_fails_closed(tmp_path, pdfs, monkeypatch):
     site = clean_site(tmp_path / "site")
     (site / "report.pdf").write_bytes(b"%PDF-1.7 not really")
     _, problems = scan_output(site, IDS)
-    assert problems
-    monkeypatch.setenv("PATH", "/nonexistent")
+    assert problems and "cannot be checked for names" in problems[0]
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # the PDF reader is not installed
+    (site / "report.pdf").write_bytes((pdfs / "clean.pdf").read_bytes())
     _, problems = scan_output(site, IDS)
-    assert any("poppler" in p for p in problems)
+    assert any("not installed" in p for p in problems)
+
+
+def test_pdf_is_read_without_programs_outside_python(tmp_path, pdfs, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))  # no pdftotext, no pdfinfo
+    site = clean_site(tmp_path / "site")
+    (site / "report.pdf").write_bytes((pdfs / "text.pdf").read_bytes())
+    leaks, problems = scan_output(site, IDS)
+    assert problems == [] and [leak.found for leak in leaks] == ["Brownlow"]
 
 
 class _Case:  # the gate needs only the identifiers from a case

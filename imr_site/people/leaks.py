@@ -6,27 +6,33 @@ machine would see it, and searched for every identifier of the case (see ``ident
 - HTML pages: their text with the tags taken out, and the raw markup (attributes, scripts);
 - the search index (``search/search_index.json``) and the sitemap (``sitemap.xml`` and ``.gz``);
 - every other text file the build wrote (copied attachments, JSON, XML, JS written by the case);
-- each PDF's text (``pdftotext``), its metadata (``pdfinfo``: title, author, subject, keywords;
-  ``pdfinfo -meta``: the XMP packet) and any text stored uncompressed in the file.
+- each PDF, read with wheels alone (``pdf_text.py``): the text of every page, hidden
+  annotations and text off the page included; its metadata (title, author, subject, keywords
+  and the XMP packet); its bookmarks; every string in its objects (alt text, actual text, link
+  addresses, notes); the files attached to it (the chronology as CSV, say), read like any
+  other output file; and any text stored uncompressed in the file.
 
 A finding names the file and what was found. The gate fails closed: if a PDF cannot be read
-(poppler missing), that is itself a finding, never a pass.
+(damaged, protected by a password, or its readers not installed), that is itself a finding,
+never a pass.
 """
 
 from __future__ import annotations
 
 import gzip
 import html
+import io
 import json
 import re
-import shutil
-import subprocess
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.people.identifiers import IdentifierSet
+from imr_site.people.pdf_text import PdfReadError, decode_text, read_pdf
 
 R_LEAK = rule(
     "ANO002",
@@ -78,6 +84,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # Attribute values (title, alt, content of <meta>, data-*): text a reader or a machine can see.
 _ATTRIBUTE = re.compile(r"""\s[\w:-]+\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_LINK_SEPARATORS = re.compile(r"[-_/.+=&?#%:]")
+_FILE_NAME_SEPARATORS = re.compile(r"[-_/.]")
+# A PDF attached to a PDF is read too, and so on, this far down: further is a problem.
+_MAX_DEPTH = 3
 
 
 @dataclass(frozen=True)
@@ -95,7 +105,8 @@ def _matches(ids: IdentifierSet, text: str) -> list[tuple[str, str]]:
     out = []
     for m in ids.find(text):
         what = "; ".join(dict.fromkeys(i.describe() for i in m.identifiers))
-        out.append((" ".join(m.text.split()), what))
+        # As a reader would copy it: a word broken over two lines in one piece.
+        out.append((" ".join(m.text.replace("\u00ad", "").split()), what))
     return out
 
 
@@ -143,36 +154,51 @@ def search_index_texts(raw: str) -> list[tuple[str, str]]:
 
 def pdf_texts(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     """(where, text) views of a PDF, and problems (a PDF that could not be read is a problem)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [f"the PDF cannot be opened to check it for names ({e.strerror or e})."]
+    return _pdf_views(data, path.name, depth=0)
+
+
+def _pdf_views(data: bytes, name: str, depth: int) -> tuple[list[tuple[str, str]], list[str]]:
+    try:
+        pdf = read_pdf(data, name)
+    except PdfReadError as e:
+        return [], [f"the PDF cannot be read, so it cannot be checked for names: {e.reason}"]
     views: list[tuple[str, str]] = []
     problems: list[str] = []
-    for tool in ("pdftotext", "pdfinfo"):
-        if shutil.which(tool) is None:
-            problems.append(
-                f"{tool} (poppler-utils) is not installed, so the PDF cannot be checked for names; "
-                "install poppler-utils (scripts/setup.sh does)."
-            )
-    if problems:
-        return views, problems
-    runs = [
-        ("PDF text", ["pdftotext", "-q", "-enc", "UTF-8", str(path), "-"]),
-        ("PDF text", ["pdftotext", "-q", "-raw", "-enc", "UTF-8", str(path), "-"]),
-        ("PDF metadata", ["pdfinfo", "-enc", "UTF-8", str(path)]),
-        ("PDF metadata (XMP)", ["pdfinfo", "-meta", str(path)]),
-    ]
-    for where, cmd in runs:
-        try:
-            r = subprocess.run(cmd, capture_output=True, timeout=300, check=False)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            problems.append(f"{cmd[0]} could not read the PDF ({e}).")
+    for number, text in enumerate(pdf.pages, start=1):
+        where = f"PDF text (page {number})"
+        # A word broken over two lines is read whole ("Brownlow-" / "smith" as Brownlowsmith:
+        # the matcher ignores the soft hyphen), and as printed, hyphen kept ("Anne-" / "Marie").
+        views.append((where, text))
+        if "\u00ad" in text:
+            views.append((where, text.replace("\u00ad", "-")))
+    views += [(f"PDF metadata ({key})", value) for key, value in pdf.metadata.items()]
+    if pdf.xmp:
+        views.append(("PDF metadata (XMP)", pdf.xmp))
+        views.append(("PDF metadata (XMP)", html.unescape(_ANY_TAG.sub(" ", pdf.xmp))))
+    if pdf.outline:
+        views.append(("PDF bookmarks", "\n".join(pdf.outline)))
+    strings = "\n".join(pdf.other_strings)
+    views.append(("PDF objects (alt text, links, notes)", strings))
+    # A link spells a name with separators a reader never sees: sarah_marsh, Sarah%20Marsh.
+    views.append(("PDF objects (links)", _LINK_SEPARATORS.sub(" ", unquote(strings))))
+    for attachment in pdf.attachments:
+        where = f"PDF attachment {attachment.name}"
+        views.append(("PDF attachment name", _FILE_NAME_SEPARATORS.sub(" ", attachment.name)))
+        if depth >= _MAX_DEPTH:
+            problems.append(f"{where} is a file inside files inside the PDF, too deep to check.")
             continue
-        if r.returncode != 0:
-            problems.append(f"{cmd[0]} could not read the PDF: {r.stderr.decode(errors='replace')}")
-            continue
-        views.append((where, r.stdout.decode("utf-8", errors="replace")))
-    # The PDF's objects outside its (compressed) streams: the document information dictionary,
-    # link targets, bookmarks. Compressed data is left out: as text it is noise, and short names
-    # would be "found" in it by chance.
-    raw = _STREAM.sub(b"stream endstream", path.read_bytes())
+        inner, inner_problems = _data_texts(attachment.data, attachment.name, depth + 1)
+        views += [(where if w == "file" else f"{where}, {w}", t) for w, t in inner]
+        problems += [f"{where}: {p}" for p in inner_problems]
+    # The file as stored, outside its (compressed) streams: an earlier version of an object
+    # left behind by an edit, or a comment, is in the file but in no object the readers see.
+    # Compressed data is left out: as text it is noise, and short names would be "found" in it
+    # by chance.
+    raw = _STREAM.sub(b"stream endstream", data)
     views.append(("PDF objects", raw.decode("latin-1")))
     views += [("PDF objects", s) for s in _pdf_utf16_strings(raw)]
     return views, problems
@@ -221,7 +247,7 @@ def scan_output(
             continue
         views, file_problems = file_texts(path, rel)
         # A page or attachment named after someone leaks through its address.
-        views.append(("file name", re.sub(r"[-_/.]", " ", rel)))
+        views.append(("file name", _FILE_NAME_SEPARATORS.sub(" ", rel)))
         problems += [f"{rel}: {p}" for p in file_problems]
         for where, text in views:
             for found, what in _matches(ids, text):
@@ -235,47 +261,66 @@ def scan_output(
 
 def file_texts(path: Path, rel: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(where, text) views of one output file as a reader or a machine sees it, and problems."""
-    name = path.name.lower()
-    suffix = path.suffix.lower()
-    if suffix == ".pdf":
-        return pdf_texts(path)
+    if path.suffix.lower() in _BINARY_SUFFIXES:
+        # Images and fonts are compressed data: searching them would "find" short names by chance.
+        return [], []
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return [], [f"the file cannot be opened to check it ({e.strerror or e})"]
+    return _data_texts(data, rel, depth=0)
+
+
+def _data_texts(data: bytes, rel: str, depth: int) -> tuple[list[tuple[str, str]], list[str]]:
+    """(where, text) views of a file's bytes, by its name; a PDF's attachments come here too."""
+    name = rel.rsplit("/", 1)[-1].lower()
+    suffix = PurePosixPath(name).suffix
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        return _pdf_views(data, rel.rsplit("/", 1)[-1], depth)
     if suffix == ".gz":
         try:
-            raw = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+            raw = gzip.decompress(data).decode("utf-8", errors="replace")
         except (OSError, EOFError) as e:
             return [], [f"the compressed file cannot be read ({e})"]
         return [("sitemap" if "sitemap" in name else "compressed file", raw)], []
     if suffix in ZIP_SUFFIXES:
-        return _zip_texts(path)
+        return _zip_texts(data)
     if suffix in _BINARY_SUFFIXES:
-        # Images and fonts are compressed data: searching them would "find" short names by chance.
         return [], []
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    if rel.endswith("search_index.json"):
-        return search_index_texts(text), []
-    if suffix in (".html", ".htm"):
-        return html_texts(text), []
-    if name.startswith("sitemap"):
-        return [("sitemap", text)], []
-    if suffix in _TEXT_SUFFIXES or "\x00" not in text[:4096]:
-        return [("file", text)], []
-    return [], []
+    views: list[tuple[str, str]] = []
+    for text in _decodings(data):
+        if rel.endswith("search_index.json"):
+            views += search_index_texts(text)
+        elif suffix in (".html", ".htm"):
+            views += html_texts(text)
+        elif name.startswith("sitemap"):
+            views.append(("sitemap", text))
+        elif suffix in _TEXT_SUFFIXES or "\x00" not in text[:4096]:
+            views.append(("file", text))
+    return views, []
 
 
-def _zip_texts(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
-    import zipfile
+def _decodings(data: bytes) -> list[str]:
+    """A file's text as UTF-8 and, if it is not UTF-8, as its likelier encoding as well.
 
+    A CSV saved by Excel is often Windows-1252, where "Zoë" read as UTF-8 would not be found;
+    a UTF-8 file with one stray byte keeps its accents when read as UTF-8.
+    """
+    return list(dict.fromkeys([data.decode("utf-8", errors="replace"), decode_text(data)]))
+
+
+def _zip_texts(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     views: list[tuple[str, str]] = []
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
             for info in z.infolist():
                 views.append(("attachment (member name)", info.filename))
                 if info.is_dir() or info.file_size > 50_000_000:
                     continue
-                data = z.read(info)
-                if b"\x00" in data[:4096]:
+                member = z.read(info)
+                if b"\x00" in member[:4096]:
                     continue
-                text = data.decode("utf-8", errors="replace")
+                text = member.decode("utf-8", errors="replace")
                 # Word splits text into runs (<w:t>Mar</w:t><w:t>sh</w:t>): read it both ways.
                 views.append(("attachment", _ANY_TAG.sub("", text)))
                 views.append(("attachment", html.unescape(_ANY_TAG.sub(" ", text))))
