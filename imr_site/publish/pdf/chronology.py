@@ -12,7 +12,7 @@ from __future__ import annotations
 from imr_site.chronology.model import Chronology, gc_paused
 from imr_site.chronology.render import TABLE_FIELDS, build_rows, subject_dob, timeline_svg
 from imr_site.publish.pdf import markup
-from imr_site.publish.pdf.convert import Image, breakable_text
+from imr_site.publish.pdf.convert import LONG_WORD, Image, breakable_text
 
 # Column widths on a landscape A4 page: dates and short codes as wide as they need, the
 # narrative columns sharing the rest.
@@ -76,20 +76,22 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
     head += [labels.get(f, label) for f, label in TABLE_FIELDS]
     cells: list[str] = []
     for r in rows:
-        date = breakable_text(r.date_text)
-        if r.time_text:
-            date += f" #linebreak() {breakable_text(r.time_text)}"
+        # Plain cells are Typst strings (one text run each, light on memory for thousands of
+        # rows); markup only where a long word must be allowed to break.
+        date = "\n".join(x for x in (r.date_text, r.time_text) if x)
         if r.entry.key_episode:
-            date += " #linebreak() #strong[Key episode]"
-        row = [date]
-        if show_age:
-            row.append(markup.text(r.age))
-        row.append(markup.text(r.since))
-        row += [_cell(c) for c in r.cells]
-        if r.entry.key_episode:
-            cells += [f"table.cell(fill: key-fill)[{c}]" for c in row]
+            date_cell = f"[{_cell(date)} #linebreak() #strong[Key episode]]"
         else:
-            cells += [f"[{c}]" for c in row]
+            date_cell = _string_cell(date)
+        row = [date_cell]
+        if show_age:
+            row.append(markup.string(r.age))
+        row.append(markup.string(r.since))
+        row += [_string_cell(c) for c in r.cells]
+        if r.entry.key_episode:
+            cells += [f"table.cell(fill: key-fill, {c})" for c in row]
+        else:
+            cells += row
     widths = ", ".join(WIDTHS[c] for c in columns)
     header = ", ".join(f"[{markup.text(h)}]" for h in head)
     out.append(
@@ -99,6 +101,12 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
         + ")\n}"
     )
     return "\n\n".join(out)
+
+
+def _string_cell(value: str) -> str:
+    if LONG_WORD.search(value):
+        return f"[{_cell(value)}]"
+    return markup.string(value.strip())
 
 
 def _cell(value: str) -> str:
