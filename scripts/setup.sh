@@ -13,8 +13,11 @@ cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-packages=(git python3 python3-venv)
-[ "$want_test" = 1 ] && packages+=(chromium libatomic1 poppler-utils)
+# The system packages: scripts/system-packages.txt is the one list (the Containerfile reads it too).
+kinds=" run "
+[ "$want_test" = 1 ] && kinds=" run test "
+mapfile -t packages < <(awk -v kinds="$kinds" '!/^#/ && NF && index(kinds, " " $1 " ") {print $2}' \
+  scripts/system-packages.txt)
 
 missing=()
 for p in "${packages[@]}"; do
