@@ -11,7 +11,8 @@ import argparse
 import os
 import sys
 
-from imr_site.cli import actions, build, check, chronology, new, serve
+from imr_site.case.system import MissingTool
+from imr_site.cli import actions, build, check, chronology, glossary, new, people, serve
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, exit_code
 
 # Each command group's module adds its subcommands: register(subparsers) adds a parser and
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except MissingTool as e:  # a program or library missing on this machine: one line, exit 2
+        print(f"imr {args.command}: {e}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except BrokenPipeError:  # output piped into a command that stopped reading (head)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK

@@ -22,13 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from imr_site.case.system import REINSTALL
+
 # PDFium marks a hyphen where a word was broken across lines with a control character (and
 # drops the line break): shown as a soft hyphen, the mark Unicode has for exactly that.
 _BREAK_HYPHENS = str.maketrans({"\x02": "\u00ad", "\ufffe": "\u00ad", "\x00": None})
 # Strings that are bytes, not words (a file identifier, the password checks of an encrypted
 # file, a signature): as text they are noise in which a short name could be "found" by chance.
 _ENCRYPTION_KEYS = frozenset({"/O", "/U", "/OE", "/UE", "/Perms"})
-_INSTALL = "install the tool again (pip install imr-site) so that it can read PDFs"
+_INSTALL = f"so that the tool can read PDFs, {REINSTALL}"
 
 
 class PdfReadError(Exception):
@@ -129,6 +131,10 @@ def _pdfium(name: str):
         import pypdfium2
     except ImportError as e:
         raise PdfReadError(name, f"the PDF reader (pypdfium2) is not installed; {_INSTALL}.") from e
+    except OSError as e:  # its PDFium library would not load
+        raise PdfReadError(
+            name, f"the PDF reader (pypdfium2) cannot load ({e}); {_INSTALL}."
+        ) from e
     return pypdfium2
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from imr_site.case.atomic import replacing
 from imr_site.case.findings import Finding, finding
 from imr_site.case.spec import strip_numbering
+from imr_site.case.system import load_library
 from imr_site.case.templates import uk_date
 from imr_site.publish.pdf.convert import (
     Anchors,
@@ -196,7 +197,11 @@ def print_document(
         status=status,
         edition=config.edition,
         author=str(author or config.agency),
-        subject=f"{title} for {config.case_reference}, {config.agency}",
+        subject=", ".join(
+            part
+            for part in (f"{title} for {config.case_reference}", str(config.agency or "").strip())
+            if part
+        ),
         keywords=[
             title,
             "Safeguarding Adults Review",
@@ -371,7 +376,8 @@ def write_pdf(doc: PrintDocument, out_path: Path) -> PdfResult:
     """Render ``doc`` to ``out_path`` (written atomically: on failure nothing is left there).
 
     Raises :class:`PdfError` when Typst cannot compile it, naming the section."""
-    import typst  # imported here: only builds that make a PDF need it
+    # imported here: only builds that make a PDF need it
+    typst = load_library("typst", "The PDF (imr build without --no-pdf)")
 
     started = time.perf_counter()
     source = typst_source(doc)
