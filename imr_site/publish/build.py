@@ -146,11 +146,15 @@ def build_site(
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from imr_site.publish.offline import search_from_disk
+
     options = dict(edition=edition, pdf=None if pdf else False, final=True if final else None)
     plugin = None
     shown = shown or site_dir
     try:
         cfg, plugin = mkdocs_config(case_dir, site_dir, **options)
+        if not cfg.use_directory_urls:  # a site made to open from disk (the template's)
+            search_from_disk(cfg)  # searches from disk too
         plugin.git_excludes = list(excludes)
         try:
             build(cfg)

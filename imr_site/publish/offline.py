@@ -57,22 +57,28 @@ def vendor_files(config: MkDocsConfig, asset_prefix: str) -> list[File]:
     ]
 
 
+def search_from_disk(config: MkDocsConfig) -> None:
+    """Turn on Material's offline plugin (search index inlined, the iframe-worker shim from inside
+    the site), so that search works in a site opened from disk as well as from a web server.
+    Page URLs become ``page.html`` (use_directory_urls off), as the template already has them."""
+    config.use_directory_urls = False
+    for name, plugin in config.plugins.items():
+        if _is_offline_plugin(name):
+            plugin.config["enabled"] = True
+            return
+    plugin = get_plugins()[OFFLINE_PLUGIN].load()()
+    errors, warnings = plugin.load_config({"enabled": True})
+    if errors:  # pragma: no cover - the option set is fixed
+        raise RuntimeError(f"Material's offline plugin refused its config: {errors}")
+    config.plugins[OFFLINE_PLUGIN] = plugin
+
+
 def make_offline(config: MkDocsConfig) -> None:
     """Turn a loaded config (not yet built) into one for a site opened from disk.
 
     Changes only the config object in memory, never the author's mkdocs.yml.
     """
-    config.use_directory_urls = False
-    for name, plugin in config.plugins.items():
-        if _is_offline_plugin(name):
-            plugin.config["enabled"] = True
-            break
-    else:
-        plugin = get_plugins()[OFFLINE_PLUGIN].load()()
-        errors, warnings = plugin.load_config({"enabled": True})
-        if errors:  # pragma: no cover - the option set is fixed
-            raise RuntimeError(f"Material's offline plugin refused its config: {errors}")
-        config.plugins[OFFLINE_PLUGIN] = plugin
+    search_from_disk(config)
     if config.repo_url and material_fetches_repository_facts(config.repo_url):
         # Material asks the GitHub/GitLab API for stars and forks of such a repository every
         # time a page opens: a request to the internet that a copy on disk must not make.
