@@ -20,9 +20,21 @@ import yaml
 from imr_site.actions.model import FIELDS, Action, ActionPlan, read_date
 from imr_site.actions.recommendations import Recommendation, normalise_ref, recommendations_of
 from imr_site.case.atomic import replacing
+from imr_site.case.spreadsheet import (
+    Imported,
+    ImportNote,
+    cell_text,
+    dump_data,
+    normalise_heading,
+    parse_field_mapping,
+    read_records,
+    read_table,
+    split_list,
+)
 from imr_site.case.yamlio import YAMLProblem, parse_yaml
 
 FORMATS = (".csv", ".xlsx")
+PLAN_SHEET = "Action plan"  # the sheet of an exported workbook that holds the plan
 
 
 class ExportError(Exception):
@@ -131,7 +143,7 @@ def _write_xlsx(f, case, plan: ActionPlan, header, body, recs: list[Recommendati
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "Action plan"
+    ws.title = PLAN_SHEET
     ws.append(header)
     for row_no, r in enumerate(body, start=2):
         for col, v in enumerate(r, start=1):
@@ -236,3 +248,111 @@ def fix_dates(path: str | os.PathLike, *, dry_run: bool = False) -> list[DateFix
             out = b"\xef\xbb\xbf" + out
         _atomic_write(p, lambda f: f.write(out))
     return fixes
+
+
+# --- import from a spreadsheet ---------------------------------------------------------------
+
+# Headings seen in agencies' action plans, by the field they fill (the spec's labels, as the
+# export writes them, and the field names are known too).
+HEADINGS = {
+    "ref": ("ref", "action ref", "action no", "action number", "no", "number", "id"),
+    "recommendations": ("recommendation", "recommendations", "rec", "recs", "recommendation ref"),
+    "action": ("action", "action required", "actions", "what will be done", "action to be taken"),
+    "agency": ("agency", "organisation", "organization", "agency responsible"),
+    "lead": ("lead", "lead officer", "responsible", "person responsible", "owner", "by whom"),
+    "timescale": ("timescale", "target date", "deadline", "by when", "due date", "completion date"),
+    "monitoring": ("monitoring", "how monitored", "monitoring arrangements", "assurance"),
+    "indirect": ("indirect", "indirect actions"),
+    "status": ("status", "progress", "rag", "rag status"),
+    "evidence": ("evidence", "evidence of completion", "evidence of impact", "outcome"),
+    "immediate": ("immediate", "immediate action", "already taken"),
+}
+ACTIONS_HEADER = (
+    "# Action plan: one entry for each action, each serving at least one recommendation (R1, R2 ...)\n"
+    "# from the recommendations section.\n"
+)
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0"}
+
+
+def known_headings(spec=None) -> dict[str, str]:
+    known = {normalise_heading(h): f for f, hs in HEADINGS.items() for h in hs}
+    known.update({normalise_heading(f): f for f in FIELDS})
+    if spec is not None:
+        known.update({normalise_heading(c.label): c.key for c in spec.action_columns})
+    return known
+
+
+def import_actions(path, mapping=None, sheet=None, encoding=None, spec=None):
+    """actions.yml text from a spreadsheet action plan, one action per row, in row order.
+    Raises :class:`~imr_site.case.spreadsheet.ImportRefused`."""
+    known = known_headings(spec)
+    known.update(parse_field_mapping(mapping, FIELDS, "action plan"))
+    if sheet is None and Path(path).suffix.lower() == ".xlsx":
+        sheet = _plan_sheet(Path(path))
+    table = read_table(path, sheet, encoding, what="action plan")
+    records = read_records(table, known, FIELDS, "action plan", "action")
+    notes = list(records.notes)
+    actions = []
+    for row, rec in records.rows:
+        kept = []
+        actions.append(_action(rec, kept))
+        for fld, why in kept:
+            notes.append(
+                ImportNote(
+                    "warning",
+                    row,
+                    records.headings.get(fld),
+                    f"{why}; kept exactly as written ('{actions[-1][fld]}'), and `imr check` "
+                    "will point at it until it is corrected.",
+                )
+            )
+    body = "\n".join(dump_data([a]) for a in actions) if actions else "[]\n"
+    return Imported(body, len(actions), notes, records.columns)
+
+
+def _plan_sheet(path: Path) -> str | None:
+    """The export's "Action plan" sheet, when the workbook has one beside others."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError):
+        return None  # the spreadsheet reader then says what is wrong with the file
+    return PLAN_SHEET if PLAN_SHEET in names and len(names) > 1 else None
+
+
+def _action(rec: dict, kept: list) -> dict:
+    """One action in FIELDS order; cells that cannot be read are kept as written."""
+    out: dict = {}
+    for fld in FIELDS:
+        if fld not in rec:
+            continue
+        v = rec[fld]
+        if fld == "recommendations":
+            out[fld] = split_list(v)
+        elif fld == "timescale":
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                out[fld] = cell_text(v)
+                kept.append((fld, "this timescale is a number, not a date (format it as a date)"))
+                continue
+            reading = read_date(v)
+            if reading.date is not None:
+                out[fld] = reading.iso
+            else:
+                out[fld] = reading.text or cell_text(v)
+                if reading.kind != "imprecise":
+                    kept.append((fld, "this timescale is not a date the tool can read"))
+        elif fld == "immediate":
+            word = cell_text(v).strip().lower()
+            if isinstance(v, bool) or word in _YES | _NO:
+                out[fld] = v if isinstance(v, bool) else word in _YES
+            else:
+                out[fld] = cell_text(v)
+                kept.append((fld, "immediate should be Yes or No"))
+        else:
+            out[fld] = cell_text(v)
+    return out

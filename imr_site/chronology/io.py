@@ -22,6 +22,16 @@ import yaml
 
 from imr_site.case import atomic
 from imr_site.case.dates import DateProblem, FuzzyDate, parse_time, parse_uk_date, serial_to_date
+from imr_site.case.spreadsheet import (  # the reading every importer shares
+    ImportNote,
+    ImportRefused,
+    Table,
+    normalise_heading,
+    read_table,
+)
+from imr_site.case.spreadsheet import blank as _blank
+from imr_site.case.spreadsheet import cell_text as _text
+from imr_site.case.spreadsheet import column_name as _col_name
 from imr_site.chronology.model import (
     FIELDS,
     Chronology,
@@ -125,11 +135,6 @@ TIME_FIELDS = ("time", "end_time")
 SKIP = "-"  # --map "Heading=-" leaves a column out on purpose
 
 
-def normalise_heading(text) -> str:
-    t = str(text or "").lower().replace("&", " and ").replace("_", " ")
-    return " ".join(re.sub(r"[^\w]+", " ", t).split())
-
-
 def known_headings(spec=None) -> dict[str, str]:
     """Normalised heading -> field, including the field names and the spec's column labels."""
     out = {normalise_heading(h): f for f, hs in HEADINGS.items() for h in hs}
@@ -139,247 +144,12 @@ def known_headings(spec=None) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class ImportNote:
-    """Something the author should know about the import, at a row (and column) of the file."""
-
-    level: str  # "error" (nothing written), "warning" (kept as written: check it), "info"
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return (", ".join(where) + ": " if where else "") + self.message
-
-
 @dataclass
 class ImportResult:
     entries: list[dict]
     notes: list[ImportNote] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # heading as written -> field
     rows_read: int = 0
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported as it is; nothing was written. ``notes`` say why."""
-
-    def __init__(self, notes: list[ImportNote]):
-        self.notes = notes
-        super().__init__("\n".join(str(n) for n in notes))
-
-
-# --- reading the table --------------------------------------------------------------------
-
-
-@dataclass
-class Table:
-    rows: list[tuple[int, list]]  # (row number as the spreadsheet shows it, cells)
-    notes: list[ImportNote] = field(default_factory=list)
-    merged: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> range name
-
-
-def read_table(
-    path: str | os.PathLike, sheet: str | None = None, encoding: str | None = None
-) -> Table:
-    p = Path(path)
-    if not p.is_file():
-        raise ImportRefused([ImportNote("error", None, None, f"there is no file {p}.")])
-    suffix = p.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(p, sheet)
-    if suffix == ".xls":
-        raise ImportRefused(
-            [
-                ImportNote(
-                    "error",
-                    None,
-                    None,
-                    "this is an old-style Excel file (.xls); open it in Excel and save it as .xlsx "
-                    "(Excel Workbook) or .csv, then import that.",
-                )
-            ]
-        )
-    try:
-        data = p.read_bytes()
-    except OSError as e:
-        raise ImportRefused(
-            [ImportNote("error", None, None, f"{p} cannot be read: {e.strerror or e}.")]
-        ) from None
-    return _read_csv(data, encoding)
-
-
-def _decode(data: bytes, encoding: str | None) -> tuple[str, list[ImportNote]]:
-    if encoding:
-        try:
-            return data.decode(encoding), []
-        except (UnicodeDecodeError, LookupError) as e:
-            raise ImportRefused(
-                [ImportNote("error", None, None, f"the file cannot be read as {encoding}: {e}.")]
-            ) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode Text" is UTF-16
-        try:
-            return data.decode("utf-16"), []
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    for enc, name in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        return text, [
-            ImportNote(
-                "warning",
-                None,
-                None,
-                f"the file is not UTF-8, so it was read as {name} (what Excel on Windows saves as "
-                "'CSV'). Check that accented letters, £ signs and quotation marks look right in "
-                "the "
-                "result; if not, save the spreadsheet as 'CSV UTF-8' and import again.",
-            )
-        ]
-    raise AssertionError("latin-1 decodes every byte")
-
-
-def _read_csv(data: bytes, encoding: str | None) -> Table:
-    text, notes = _decode(data, encoding)
-    # Excel writes commas, or semicolons in locales with a decimal comma; quoting is always
-    # Excel's. Only the separator is guessed, from the heading line.
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-    class dialect(csv.excel):
-        pass
-
-    dialect.delimiter = delimiter
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    rows = []
-    try:
-        for n, row in enumerate(reader, start=1):
-            rows.append((n, [c.replace("\r\n", "\n") for c in row]))
-    except csv.Error as e:
-        raise ImportRefused(
-            [
-                ImportNote(
-                    "error",
-                    len(rows) + 1,
-                    None,
-                    f"the CSV file is damaged here ({e}); open it in Excel and save it again.",
-                )
-            ]
-        ) from None
-    return Table(rows, notes)
-
-
-def _read_xlsx(p: Path, sheet: str | None) -> Table:
-    import zipfile
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        wb = openpyxl.load_workbook(p, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as e:
-        raise ImportRefused(
-            [
-                ImportNote(
-                    "error",
-                    None,
-                    None,
-                    f"this Excel file cannot be opened ({e}); open it in Excel and save it again.",
-                )
-            ]
-        ) from None
-    names = wb.sheetnames
-    notes: list[ImportNote] = []
-    if sheet is not None:
-        if sheet not in names:
-            raise ImportRefused(
-                [
-                    ImportNote(
-                        "error",
-                        None,
-                        None,
-                        f"the workbook has no sheet called '{sheet}'; its sheets are: "
-                        f"{', '.join(names)}.",
-                    )
-                ]
-            )
-        ws = wb[sheet]
-    else:
-        used = [n for n in names if _sheet_has_data(wb[n])]
-        if len(used) > 1:
-            raise ImportRefused(
-                [
-                    ImportNote(
-                        "error",
-                        None,
-                        None,
-                        f"the workbook has {len(used)} sheets with something in them "
-                        f"({', '.join(used)}); say which one holds the chronology with "
-                        "--sheet NAME (import the others separately if they are chronologies "
-                        "too).",
-                    )
-                ]
-            )
-        ws = wb[used[0]] if used else wb[names[0]]
-        if len(names) > 1:
-            notes.append(
-                ImportNote(
-                    "info", None, None, f"read sheet '{ws.title}'; the other sheets are empty."
-                )
-            )
-    grid: dict[tuple[int, int], object] = {}
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        for c, v in enumerate(row, start=1):
-            if v is not None:
-                grid[(r, c)] = v
-    merged: dict[tuple[int, int], str] = {}
-    for rng in ws.merged_cells.ranges:
-        top = grid.get((rng.min_row, rng.min_col))
-        for r in range(rng.min_row, rng.max_row + 1):
-            for c in range(rng.min_col, rng.max_col + 1):
-                if (r, c) == (rng.min_row, rng.min_col):
-                    continue
-                merged[(r, c)] = str(rng.coord)
-                # A cell merged down several rows applies to each of them: copy it down. A cell
-                # merged across columns belongs to its first column only.
-                if c == rng.min_col and top is not None:
-                    grid[(r, c)] = top
-    # A sheet's "used range" can run to a million rows of formatting: read up to the last value.
-    max_row = max((r for r, _ in grid), default=0)
-    max_col = max((c for _, c in grid), default=0)
-    rows = [(r, [grid.get((r, c)) for c in range(1, max_col + 1)]) for r in range(1, max_row + 1)]
-    return Table(rows, notes, merged)
-
-
-def _sheet_has_data(ws) -> bool:
-    return any(v is not None for row in ws.iter_rows(values_only=True) for v in row)
-
-
-# --- turning the table into entries --------------------------------------------------------
-
-
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _col_name(i: int) -> str:
-    s = ""
-    i += 1
-    while i:
-        i, rem = divmod(i - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -587,14 +357,6 @@ def import_file(
     if isinstance(mapping, list):
         mapping = parse_mapping(mapping)
     return import_table(read_table(path, sheet, encoding), mapping, spec)
-
-
-def _text(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
-    return v if isinstance(v, str) else str(v)
 
 
 def _entry(raw: dict, row: int, heading_of: dict, notes: list[ImportNote]) -> dict:

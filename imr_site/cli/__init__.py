@@ -18,6 +18,7 @@ from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, exit_
 # Each command group's module adds its subcommands: register(subparsers) adds a parser and
 # sets `func`. In the order `imr --help` lists them.
 COMMAND_GROUPS = [check, build, serve, new, chronology, actions]
+COMMAND_GROUPS += [glossary, people]
 
 
 def build_parser() -> argparse.ArgumentParser:

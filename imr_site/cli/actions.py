@@ -6,11 +6,18 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from imr_site.actions.io import ExportError, export_actions, fix_dates
+from imr_site.actions.io import (
+    ACTIONS_HEADER,
+    ExportError,
+    export_actions,
+    fix_dates,
+    import_actions,
+)
 from imr_site.case.findings import CaseError, Finding, Severity
 from imr_site.case.model import parse_options, read_mkdocs_yml
 from imr_site.case.yamlio import YAMLProblem
 from imr_site.cli.exit_codes import EXIT_OK, EXIT_UNUSABLE
+from imr_site.cli.tables import DataTable, add_import
 from imr_site.review.registry import load_case, run_checks
 
 
@@ -81,8 +88,8 @@ def cmd_fix_dates(args) -> int:
 
 
 def register(sub) -> None:
-    """Add `imr actions export|fix-dates` to the `imr` command's subcommands."""
-    a = sub.add_parser("actions", help="the action plan: export it, tidy its dates")
+    """Add `imr actions export|fix-dates|import` to the `imr` command's subcommands."""
+    a = sub.add_parser("actions", help="the action plan: import or export it, tidy its dates")
     asub = a.add_subparsers(dest="actions_command", metavar="ACTION")
     asub.required = True
     e = asub.add_parser("export", help="write the action plan to a .csv or .xlsx file")
@@ -96,3 +103,14 @@ def register(sub) -> None:
     f.add_argument("--case", default=".", help="the case folder (default: here)")
     f.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     f.set_defaults(func=cmd_fix_dates)
+    add_import(asub, ACTIONS)
+
+
+ACTIONS = DataTable(
+    name="actions",
+    what="action plan",
+    headings="Ref, Recommendation(s), Action, Agency, Lead, Timescale, Status, ... "
+    "(the export's headings)",
+    importer=import_actions,
+    header=ACTIONS_HEADER,
+)
