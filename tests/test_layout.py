@@ -188,6 +188,7 @@ CODE_HOMES = {
     "SCH": "imr_site.review",
     "PRC": "imr_site.process",
     "LEN": "imr_site.sections",
+    "EDT": "imr_site.people",
 }
 
 

@@ -16,7 +16,7 @@ from imr_site.case.findings import Finding, sort_findings
 from imr_site.case.model import Case, read_case
 from imr_site.chronology import checks as chronology_checks
 from imr_site.chronology.model import load_chronology
-from imr_site.people import abbreviation_checks, name_checks
+from imr_site.people import abbreviation_checks, name_checks, spelling
 from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
 from imr_site.process import checks as process_checks
@@ -48,6 +48,7 @@ CHECKS = [
     progress.check,
     process_checks.check,
     section_length.check,
+    spelling.check,
 ]
 
 
