@@ -135,7 +135,10 @@ def process_block(case) -> str:
     if record is None:
         record = ProcessRecord()
     roles = {p.label: p.role for p in people(case)}
-    involved = _involved(case, record) if record.exists else []
+    # everyone the record could hold: the agency's staff in the people key, and the record's own
+    involved = (
+        sorted(set(_involved(case, record)) | set(agency_staff(case))) if record.exists else []
+    )
     named = mentions(case, involved)
     rows = [
         StaffRow(label, roles.get(label, ""), len(named.get(label, [])), record.staff.get(label))
