@@ -469,3 +469,17 @@ def test_schema_and_rules_agree_on_a_bad_process_field(tmp_path):
     case = _case(tmp_path, text)
     found = [(f.code, f.line) for f in run_checks(load_case(case)) if f.code[:3] in ("PRC", "SCH")]
     assert found == [("PRC001", line_of(text, "  needed:"))]
+
+
+def test_process_page_shows_notes_escaped_and_the_gate_looks_for_them(tmp_path):
+    from imr_site.process.render import process_block
+    from imr_site.publish.editions import gate_identifiers
+
+    note = "Off sick <script>alert(1)</script> until May"
+    text = _record(**{"    how: interview": f"    how: interview\n    note: {note}"})
+    case = load_case(_case(tmp_path, text))
+    html = process_block(case)
+    assert "Note: Off sick &lt;script&gt;alert(1)&lt;/script&gt; until May" in html
+    assert "<script>" not in html
+    found = gate_identifiers(case).find(f"<p>{note}</p>")
+    assert [m.identifiers[0].kind for m in found] == ["note about DN1"]

@@ -116,13 +116,13 @@ def gate_refusals(findings: list[Finding]) -> list[Finding]:
 
 @dataclass(frozen=True)
 class Outstanding:
-    """Something still to do in one step of the process, with where to record it."""
+    """Something still to do in one step of the process, and the line of the process record
+    where it is (to be) recorded."""
 
     step: str  # a key of STEPS
     code: str
     line: int | None
     message: str
-    file: str | None = None  # None: the process record
 
 
 def _lines(found: list[Mention], file: str) -> str:
@@ -291,7 +291,7 @@ def _staff_steps(label: str, rec, named: list[Mention], chron: str) -> list[Outs
         ("invited", "contributed", "contributed before being invited"),
         ("invited", "declined", "declined before being invited"),
         ("invited", "meeting", "met before being invited"),
-        ("meeting", "record_shared", "the meeting's record is shared before the meeting"),
+        ("meeting", "record_shared", "the record of the meeting shared before it took place"),
     ):
         a, b = rec.date(first), rec.date(then)
         if a and b and b < a:
@@ -368,4 +368,4 @@ def check(case) -> list[Finding]:
                 "shared, the chronology checked with staff, sign-off) is not tracked.",
             )
         ]
-    return [finding(o.code, o.file or record.rel, o.line, o.message) for o in outstanding(case)]
+    return [finding(o.code, record.rel, o.line, o.message) for o in outstanding(case)]
