@@ -422,6 +422,25 @@ def test_with_process_puts_the_record_in_the_restricted_pdf(tmp_path):
     assert PAGE_TITLE in text and "business partner" in text
 
 
+def test_cli_with_process_both_editions(tmp_path):
+    """`imr build --both-editions --with-process`: the record ends the restricted PDF (a tagged,
+    conformant PDF still) and is in neither output of the anonymised edition."""
+    import pdf_conformance as pc
+
+    from imr_site.cli import main
+
+    case = copy_example(tmp_path / "example")
+    assert main(["build", str(case), "--both-editions", "--with-process"]) == 0
+    restricted = case / "site" / "restricted" / "SAR-2025-014-restricted.pdf"
+    anonymised = case / "site" / "anonymised" / "SAR-2025-014-anonymised.pdf"
+    text = _pdf_text(restricted)
+    assert text.count(PAGE_TITLE) >= 2  # in the contents and as the last section's title
+    assert text.rindex(PAGE_TITLE) > text.rindex("Supplementary report by the senior manager")
+    assert pc.problems(restricted) == []
+    assert PAGE_TITLE not in _pdf_text(anonymised)
+    assert not (case / "site" / "anonymised" / "process-record.html").exists()
+
+
 def test_never_in_the_anonymised_edition_even_when_asked(tmp_path):
     case = copy_example(tmp_path / "example")
     plugin, warnings = build_site(case, edition="anonymised", with_process=True)
