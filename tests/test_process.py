@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
+import pytest
 from complete_case import git_commit_all, process_record, write_case
 from conftest import build_site, copy_example
 
@@ -502,3 +503,17 @@ def test_process_page_shows_notes_escaped_and_the_gate_looks_for_them(tmp_path):
     assert "<script>" not in html
     found = gate_identifiers(case).find(f"<p>{note}</p>")
     assert [m.identifiers[0].kind for m in found] == ["note about DN1"]
+
+
+def test_a_word_limit_that_is_not_a_number_is_a_spec_problem(tmp_path):
+    from imr_site.case.findings import CaseError
+
+    case = _case(tmp_path)
+    _spec_with_limit(case, "learning", 10)
+    spec = case / "board-spec.yml"
+    spec.write_text(spec.read_text().replace("word_limit: 10", "word_limit: lots"))
+    with pytest.raises(CaseError) as e:
+        load_case(case)
+    assert [(f.code, f.line) for f in e.value.findings] == [
+        ("IMR006", spec.read_text().split("\n").index("    word_limit: lots") + 1)
+    ]
