@@ -86,6 +86,8 @@ def write_case(
     docs.mkdir(exist_ok=True)
     (docs / "index.md").write_text("# Test IMR\n\nA test case.\n", encoding="utf-8")
     for i, s in enumerate(spec.sections):
+        if not s.required:
+            continue  # an optional part (the supplementary report): tests add it themselves
         body = [f"# {s.numbered_title}", "", ANSWER, ""]
         for h in s.headings:
             body += [f"## {h.title}", "", ANSWER, ""]
@@ -115,7 +117,26 @@ def write_case(
         "  monitoring: Quarterly audit\n  status: in progress\n",
         encoding="utf-8",
     )
+    (data / "process.yml").write_text(process_record(signed), encoding="utf-8")
     return root
+
+
+def process_record(signed: dt.date) -> str:
+    """A complete process record: DN1, whom the chronology names, invited, met and checked."""
+
+    def before(days: int) -> str:
+        return (signed - dt.timedelta(days=days)).isoformat()
+
+    return (
+        "senior_manager:\n  name: Head of Service\n  role: Head of Adult Services\n"
+        f"  no_involvement: yes\n  appointed: {before(80)}\n"
+        f"files:\n  secured: {before(75)}\n  author_access: {before(74)}\n"
+        f"staff:\n  DN1:\n    invited: {before(60)}\n    contributed: {before(50)}\n"
+        f"    how: interview\n    meeting: {before(50)}\n    record_shared: {before(45)}\n"
+        f"    checked: {before(40)}\n    entries: all\n"
+        f"other_investigations:\n  considered: yes\n  date: {before(70)}\n  needed: no\n"
+        f"signoff:\n  sent: {signed.isoformat()}\n"
+    )
 
 
 def git_commit_all(root: Path, message: str = "case") -> str:

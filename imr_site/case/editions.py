@@ -4,6 +4,9 @@
 - **anonymised**: the introduction shows the subject's initials only (the fields the template
   spec marks ``identifying: true`` are hidden) and the people key is left out.
 
+The process record (``data/process.yml``) is shown on a page of its own in the restricted edition
+only, and in its PDF only when asked for (``imr build --with-process``).
+
 How an anonymised edition is checked and published is ``imr_site.publish.editions``.
 """
 
@@ -26,4 +29,8 @@ def hidden_fields(case, edition: str | None = None) -> set[str]:
 
 
 def shows_people_key(edition: str) -> bool:
+    return edition == RESTRICTED
+
+
+def shows_process_record(edition: str) -> bool:
     return edition == RESTRICTED

@@ -58,7 +58,7 @@ R_DATA_IN_DOCS = rule(
 )
 R_SPEC = rule("IMR006", "error", "Template spec cannot be read", "Fix the spec file named.")
 
-DATA_FILES = ("chronology.yml", "glossary.yml", "people.yml", "actions.yml")
+DATA_FILES = ("chronology.yml", "glossary.yml", "people.yml", "actions.yml", "process.yml")
 
 
 @dataclass
@@ -300,7 +300,7 @@ def read_case(
     for p in sorted(docs.rglob("*")):
         if p.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx") and (
             p.name in DATA_FILES
-            or p.stem in {"chronology", "glossary", "people", "actions", "people-key"}
+            or p.stem in {"chronology", "glossary", "people", "actions", "people-key", "process"}
         ):
             problems.append(
                 finding(

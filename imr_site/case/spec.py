@@ -77,6 +77,8 @@ class SectionSpec:
     headings: tuple[HeadingSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
     generated: str | None = None
+    required: bool = True  # an optional part (required: false) may be left out
+    word_limit: int | None = None  # the board's limit on the section's words (LEN001)
 
     @property
     def numbered_title(self) -> str:
@@ -185,6 +187,15 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
                     from_case=f.get("from_case"),
                 )
             )
+        word_limit = s.get("word_limit")
+        if word_limit is not None and (
+            isinstance(word_limit, bool) or not isinstance(word_limit, int) or word_limit < 1
+        ):
+            raise SpecError(
+                display,
+                s.line_of("word_limit"),
+                f"`word_limit` of `{sid}` must be a whole number of words, like 2000",
+            )
         sections.append(
             SectionSpec(
                 id=sid,
@@ -197,6 +208,8 @@ def load_spec(path: str | Path | None = None) -> TemplateSpec:
                 headings=tuple(headings),
                 fields=tuple(fields),
                 generated=s.get("generated"),
+                required=s.get("required", True) is not False,
+                word_limit=word_limit,
             )
         )
 

@@ -12,13 +12,32 @@ import os
 import sys
 
 from imr_site.case.system import MissingTool
-from imr_site.cli import actions, build, check, chronology, glossary, new, people, serve
+from imr_site.cli import (
+    actions,
+    build,
+    check,
+    chronology,
+    glossary,
+    new,
+    people,
+    serve,
+    spelling,
+)
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, exit_code
 
 # Each command group's module adds its subcommands: register(subparsers) adds a parser and
 # sets `func`. In the order `imr --help` lists them.
-COMMAND_GROUPS = [check, build, serve, new, chronology, actions]
-COMMAND_GROUPS += [glossary, people]
+COMMAND_GROUPS = [
+    check,
+    build,
+    serve,
+    new,
+    chronology,
+    actions,
+    glossary,
+    people,
+    spelling,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,6 +42,12 @@ def register(sub) -> None:
         help="also write SITE/<case reference>-<edition>.zip: the site, working when opened from "
         "disk, and the PDF",
     )
+    b.add_argument(
+        "--with-process",
+        action="store_true",
+        help="print the restricted process record (data/process.yml) at the end of the PDF; "
+        "never in the anonymised edition",
+    )
     b.add_argument("-v", "--verbose", action="store_true")
     b.set_defaults(func=cmd_build)
 
@@ -82,7 +88,13 @@ def _build_edition(args, case_dir: Path, site_dir: Path, edition, seen, final: b
     build = build_final if final else build_site
     try:
         result = build(
-            case_dir, site_dir, edition, pdf=not args.no_pdf, bundle=args.bundle, seen=seen
+            case_dir,
+            site_dir,
+            edition,
+            pdf=not args.no_pdf,
+            bundle=args.bundle,
+            seen=seen,
+            with_process=args.with_process,
         )
     except BuildStopped as e:
         if e.findings:

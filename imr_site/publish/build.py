@@ -141,14 +141,21 @@ def build_site(
     excludes=(),
     shown: Path | None = None,
     seen: SeenBefore | None = None,
+    with_process: bool = False,
 ) -> BuildResult:
-    """Build with MkDocs; ``shown`` is the folder to name in messages (where the site will be)."""
+    """Build with MkDocs; ``shown`` is the folder to name in messages (where the site will be).
+    ``with_process`` prints the restricted process record in the PDF (restricted edition only)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
     from imr_site.publish.offline import search_from_disk
 
-    options = dict(edition=edition, pdf=None if pdf else False, final=True if final else None)
+    options = dict(
+        edition=edition,
+        pdf=None if pdf else False,
+        final=True if final else None,
+        with_process=True if with_process else None,
+    )
     plugin = None
     shown = shown or site_dir
     try:
@@ -257,6 +264,7 @@ def build_final(
     pdf: bool = True,
     bundle: bool = False,
     seen: SeenBefore | None = None,
+    with_process: bool = False,
 ) -> BuildResult:
     """A FINAL build: refused (nothing written) unless the case is complete; built into a
     temporary folder and moved into place only when everything, manifest included, is written."""
@@ -287,6 +295,7 @@ def build_final(
                 excludes=[site_dir, staging],
                 shown=site_dir,
                 seen=seen,
+                with_process=with_process,
             )
         except BuildStopped as e:
             e.lines.append(not_complete)

@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-from imr_site.people.identifiers import IdentifierSet, build_identifiers
+from imr_site.people.identifiers import Identifier, IdentifierSet, build_identifiers, fold
 from imr_site.people.leaks import Leak, report, scan_output
+from imr_site.process.render import PAGE_TITLE
 
 
 def pdf_name(case_reference: str, edition: str) -> str:
@@ -67,8 +68,24 @@ def check_output(
     ids: IdentifierSet | None = None,
 ) -> tuple[list[Leak], list[str]]:
     """Run the leak gate over a built output folder."""
-    ids = ids if ids is not None else build_identifiers(case)
+    ids = ids if ids is not None else gate_identifiers(case)
     return scan_output(output_dir, ids, skip=skip, extra_files=extra_files)
+
+
+def gate_identifiers(case) -> IdentifierSet:
+    """What the leak gate looks for: every identifier of a person, and what only the restricted
+    edition may hold from the process record (its page's title and its notes for the panel)."""
+    ids = build_identifiers(case)
+    record = case.data.get("process")
+    texts = [(PAGE_TITLE, "page title")]
+    if record is not None:
+        texts += record.restricted_texts()
+    extra = [
+        Identifier(" ".join(fold(text).split()), what, "the process record (restricted)", "nothing")
+        for text, what in texts
+        if len(text.split()) >= 2
+    ]
+    return IdentifierSet(ids.identifiers + extra, ids.not_names)
 
 
 def publish(staging: Path, final_dir: Path) -> None:

@@ -1,8 +1,8 @@
 """A FINAL build: every reason it must be refused, given at once (empty when it may go ahead).
 
-A FINAL report has no error findings, every section agreed (`status: final`), both signatures
-complete and plausible (``imr_site.signoff``), and is tied to one Git commit with nothing
-uncommitted.
+A FINAL report has no error findings, no open step of the IMR process (PRC warnings), every
+section agreed (`status: final`), both signatures complete and plausible
+(``imr_site.signoff``), and is tied to one Git commit with nothing uncommitted.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from imr_site.case import gitrepo
 from imr_site.case.findings import Finding, Severity
 from imr_site.case.sections import STATUSES
+from imr_site.process.checks import gate_refusals
 from imr_site.signoff.model import date_problems, signoff_gaps
 
 
@@ -66,6 +67,11 @@ def final_build_refusals(
     for f in findings:
         if f.severity is Severity.ERROR:
             reasons.append(f"{f.where()}: {f.code}: {f.message}")
+    reasons += [
+        f"{f.where()}: {f.code}: {f.message} (the IMR process: a FINAL report needs every step "
+        "done)"
+        for f in gate_refusals(findings)
+    ]
     reasons += sections_not_final(case)
     reasons += [f"sign-off: {g}" for g in signoff_gaps(case)]
     # repeated here in case the SGN codes are switched off or made warnings in mkdocs.yml

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from imr_site.actions.render import actions_block, link_recommendations
+from imr_site.case.editions import shows_process_record
 from imr_site.case.templates import Templates
 from imr_site.chronology.render import chronology_block
 from imr_site.people.abbreviations import render_block as abbreviations_block
+from imr_site.process.render import PAGE_TITLE, process_block
 from imr_site.sections.render import details_block
 
 TEMPLATES = Templates(__file__)
@@ -69,6 +71,23 @@ def section_blocks(case, section_id: str) -> dict[str, str]:
     if spec.generated and spec.generated in GENERATORS:
         blocks[spec.generated] = GENERATORS[spec.generated](case)
     return blocks
+
+
+PROCESS_PAGE = "process-record.md"  # generated in the restricted edition; in the PDF on request
+PROCESS_TITLE = PAGE_TITLE
+
+
+def process_page(case, edition: str | None = None) -> str | None:
+    """The Markdown of the restricted process page, or None when this edition must not have it
+    (the anonymised edition never does; nor a case with no process record)."""
+    record = case.data.get("process")
+    if not shows_process_record(edition or case.config.edition) or not record or not record.exists:
+        return None
+    return f"# {PAGE_TITLE}\n\n<!-- imr:process -->\n"
+
+
+def process_blocks(case) -> dict[str, str]:
+    return {"process": process_block(case)}
 
 
 def home_block(case, pdf_name: str | None, status: str) -> str:

@@ -16,11 +16,14 @@ from imr_site.case.findings import Finding, sort_findings
 from imr_site.case.model import Case, read_case
 from imr_site.chronology import checks as chronology_checks
 from imr_site.chronology.model import load_chronology
-from imr_site.people import abbreviation_checks, name_checks
+from imr_site.people import abbreviation_checks, name_checks, spelling
 from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
+from imr_site.process import checks as process_checks
+from imr_site.process.model import load_process
 from imr_site.review import schema_checks
 from imr_site.sections import checks as section_checks
+from imr_site.sections import length as section_length
 from imr_site.sections import printable, progress  # noqa: F401  (printable: rules the PDF reports)
 from imr_site.signoff import checks as signoff_checks
 
@@ -30,6 +33,7 @@ DATA_READERS = {
     "glossary": load_glossary,
     "people": load_people,
     "actions": load_actions,
+    "process": load_process,
 }
 
 # Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
@@ -42,6 +46,9 @@ CHECKS = [
     schema_checks.check,
     signoff_checks.check,
     progress.check,
+    process_checks.check,
+    section_length.check,
+    spelling.check,
 ]
 
 

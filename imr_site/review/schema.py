@@ -36,6 +36,7 @@ FILES = {
     "glossary": "glossary.schema.json",
     "people": "people.schema.json",
     "actions": "actions.schema.json",
+    "process": "process.schema.json",
     "front_matter": "front-matter.schema.json",
 }
 FROM_SPEC = {"chronology", "actions", "front_matter"}

@@ -29,7 +29,7 @@ R_OVERRIDE = rule(
     "error",
     "The case's own schema cannot be used",
     "Fix `schemas:` under the imr plugin in mkdocs.yml: each entry names a data file "
-    "(chronology, glossary, people, actions) or front_matter and the path of a valid JSON Schema.",
+    "(chronology, glossary, people, actions, process) or front_matter and the path of a valid JSON Schema.",
 )
 
 PREFIX = "SCH"
@@ -79,7 +79,7 @@ def schemas(case) -> tuple[dict[str, dict], list[Finding]]:
 
 def check(case) -> list[Finding]:
     found_schemas, out = schemas(case)
-    for name in ("chronology", "glossary", "people", "actions"):
+    for name in ("chronology", "glossary", "people", "actions", "process"):
         schema = found_schemas.get(name)
         path = case.data_path / f"{name}.yml"
         if schema is None or not path.is_file():

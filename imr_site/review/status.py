@@ -13,7 +13,9 @@ from imr_site.case import gitrepo
 from imr_site.case.findings import Finding, summarise
 from imr_site.case.sections import STATUS_LABELS
 from imr_site.case.templates import Templates
+from imr_site.process.render import checklist_block
 from imr_site.sections.checks import is_answered
+from imr_site.sections.length import word_count
 from imr_site.signoff.model import signoff_gaps
 
 
@@ -31,11 +33,19 @@ class SectionStatus:
     findings: dict = field(default_factory=dict)  # summarise() of this file's findings
     last_author: str | None = None
     last_date: str | None = None  # ISO 8601 from Git
+    words: int | None = None  # the section's words (sections.length.word_count)
+    word_limit: int | None = None  # the board's limit, from the spec
+
+    @property
+    def over_limit(self) -> bool:
+        return bool(self.words and self.word_limit and self.words > self.word_limit)
 
     @property
     def status_label(self) -> str:
         if self.status == "missing":
             return "Missing"
+        if self.status == "optional":
+            return "Not written (optional)"
         if self.status == "none":
             return "No status (draft)"
         return STATUS_LABELS.get(self.status, self.status)
@@ -57,6 +67,11 @@ class ReviewStatus:
     def sections_final(self) -> int:
         return sum(1 for s in self.sections if s.status == "final")
 
+    @property
+    def sections_counted(self) -> int:
+        """The report's sections: every required one, and optional ones that are written."""
+        return sum(1 for s in self.sections if s.status != "optional")
+
 
 def review_status(case, findings: list[Finding], *, git: bool = True) -> ReviewStatus:
     in_git = git and gitrepo.toplevel(case.root) is not None
@@ -67,6 +82,9 @@ def review_status(case, findings: list[Finding], *, git: bool = True) -> ReviewS
     section_files = set()
     for s in case.spec.sections:
         page = case.section(s.id)
+        if page is None and not s.required:
+            rows.append(SectionStatus(s.id, s.numbered_title, None, None, "optional"))
+            continue
         if page is None:
             rows.append(
                 SectionStatus(
@@ -81,6 +99,7 @@ def review_status(case, findings: list[Finding], *, git: bool = True) -> ReviewS
             continue
         section_files.add(page.rel)
         row = SectionStatus(s.id, s.numbered_title, page.rel, page.src_uri, page.status or "none")
+        row.words, row.word_limit = word_count(case, page), s.word_limit
         questions = [h for h in s.headings if h.id]
         answered = 0
         for hs in s.headings:
@@ -122,4 +141,9 @@ TEMPLATES = Templates(__file__)
 
 def status_block(case, findings: list[Finding], links: dict[str, str]) -> str:
     """The "Review status" page's content; ``links`` maps section id -> link to its page."""
-    return TEMPLATES.render("status.html", status=review_status(case, findings), links=links)
+    return TEMPLATES.render(
+        "status.html",
+        status=review_status(case, findings),
+        links=links,
+        process=checklist_block(case),
+    )

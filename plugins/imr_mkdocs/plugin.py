@@ -57,6 +57,7 @@ class IMRPluginConfig(Config):
     pdf_keywords = opt.ListOfItems(opt.Type(str), default=[])  # extra PDF metadata keywords
     schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
     status_page = opt.Type(bool, default=True)  # the generated "Review status" page
+    with_process = opt.Type(bool, default=False)  # the process record in the (restricted) PDF
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -102,6 +103,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.pdf_path = self.manifest_path = self.commit = self.pdf_error = None
         self.dirty = False
         self._print_html, self._page_urls, self._blocks = {}, {}, {}
+        self._process_html = None  # the restricted process page, for the PDF on request
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
         data = (root / self.config.data_dir).resolve()
@@ -204,6 +206,17 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 # An explicit nav in mkdocs.yml would leave the generated page out: add it at the end.
                 if config.nav is not None and not _mentions(config.nav, STATUS_PAGE):
                     config.nav.append({"Review status": STATUS_PAGE})
+        process = site.process_page(self.case)
+        if process is not None:
+            if files.get_file_from_path(site.PROCESS_PAGE) is not None:
+                log.warning(
+                    f"docs/{site.PROCESS_PAGE} exists, so the generated process record page is "
+                    "not made: rename the file."
+                )
+            else:
+                files.append(File.generated(config, site.PROCESS_PAGE, content=process))
+                if config.nav is not None and not _mentions(config.nav, site.PROCESS_PAGE):
+                    config.nav.append({"Process record": site.PROCESS_PAGE})
         return files
 
     # --- pages ------------------------------------------------------------------------------
@@ -241,6 +254,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 if files.get_file_from_path(uri) is not None
             }
             blocks = {"status": status_block(self.case, self.findings, links)}
+        if page.file.src_uri == site.PROCESS_PAGE and page.file.generated_by:
+            blocks = site.process_blocks(self.case)
         if page.is_homepage:
             blocks = {"home": site.home_block(self.case, self.pdf_name, self.status), **blocks}
             if "<!-- imr:home -->" not in markdown:
@@ -265,6 +280,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             html = site.finish_section(self.case, sid, html)
             self._print_html[sid] = html
             self._page_urls[sid] = page.file.dest_uri
+        if page.file.src_uri == site.PROCESS_PAGE and page.file.generated_by:
+            self._process_html = (page.file.dest_uri, html)
         return site.banner(self.case, self.status) + html
 
     # --- after the site ---------------------------------------------------------------------
@@ -338,6 +355,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             status=self.status,
             version=self.version_text,
             keywords=self.config.pdf_keywords,
+            appendices=self._pdf_appendices(),
         )
         doc.site_dir = Path(config.site_dir)
         try:
@@ -351,6 +369,20 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             (log.info if f.severity is Severity.INFO else log.warning)(str(f))
         self.pdf_path = out
         log.info(f"PDF written: {out} ({result.pages} pages, {result.seconds:.1f} s)")
+
+    def _pdf_appendices(self) -> list[tuple[str, str, str, str]]:
+        """(id, title, URL, HTML) of pages printed after the report: the process record, only
+        when asked for (--with-process) and only in the restricted edition, which alone has it."""
+        if not self.config.with_process:
+            return []
+        if self._process_html is None:
+            log.info(
+                "The process record is not in this PDF: only the restricted edition of a case "
+                "with data/process.yml has it."
+            )
+            return []
+        url, html = self._process_html
+        return [("process", site.PROCESS_TITLE, url, html)]
 
     def _write_manifest(self, config) -> None:
         if self.status == "FINAL":

@@ -132,10 +132,12 @@ def print_document(
     status: str,
     version: str,
     keywords: list[str] = (),
+    appendices: list[tuple[str, str, str, str]] = (),
 ) -> PrintDocument:
     """The print document of a case from its built pages: ``pages_html`` maps a section id to
     the page's content HTML, ``page_urls`` to its URL in the site. Sections come in the template's
-    order; a section with no page is left out."""
+    order; a section with no page is left out. ``appendices`` are (id, title, URL, HTML) of pages
+    printed after the report (the restricted process record, on request)."""
     from imr_site.actions.io import actions_csv
     from imr_site.chronology.io import export_csv
     from imr_site.publish.pdf.chronology import chronology_typst
@@ -160,6 +162,8 @@ def print_document(
                 generated=s.generated,
             )
         )
+    for sid, title, url, html in appendices:
+        sections.append(PrintSection(id=sid, title=title, number=None, url=url, html=html))
     intro = case.section("introduction")
     author = intro.get("author.name") if intro else None
     initials = (intro.get("subject.initials") if intro else None) or ""
