@@ -177,6 +177,8 @@ CODE_HOMES = {
     "PLH": "imr_site.case",
     "SEC": "imr_site.sections",
     "HDG": "imr_site.sections",
+    "LNK": "imr_site.sections",
+    "TPL": "imr_site.sections",
     "FLD": "imr_site.sections",
     "REV": "imr_site.sections",
     "CHR": "imr_site.chronology",

@@ -22,7 +22,7 @@ from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
 from imr_site.review import schema_checks
 from imr_site.sections import checks as section_checks
-from imr_site.sections import printable, progress  # noqa: F401  (printable: rules the PDF reports)
+from imr_site.sections import links, printable, progress  # noqa: F401  (printable: rules the PDF reports)
 from imr_site.signoff import checks as signoff_checks
 
 # data/<name>.yml -> its reader, in the order the files are read.
@@ -36,6 +36,7 @@ DATA_READERS = {
 # Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
 CHECKS = [
     section_checks.check,
+    links.check,
     chronology_checks.check,
     action_checks.check,
     abbreviation_checks.check,
