@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from imr_site.case import placeholders
+from imr_site.case import placeholders, template_text
 from imr_site.case.editions import shows_people_key
 from imr_site.case.templates import Templates
 from imr_site.people.identifiers import subject_details
@@ -298,7 +298,19 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
     """Every abbreviation used in the report, with each place it is written."""
     vocab = vocab or vocabulary(case)
     usage = Usage()
+    # The template's own words are not the author's: its unchanged paragraphs (TPL001) and its
+    # prompts (HDG005) are reported as such, and their IMR, PDF, GP1 are not abbreviations to list.
+    template = {
+        (page.rel, n)
+        for page in case.pages
+        for p in template_text.unchanged(page)
+        for n in range(p.line, p.end + 1)
+    }
+    prompt = re.compile(placeholders.WRITE_HERE, re.IGNORECASE)
     for file, line, text in authored_text(case):
+        if (file, line) in template:
+            continue
+        text = prompt.sub(lambda m: " " * len(m.group(0)), text)
         whole, text = vocab.whole_uses(text)
         for key, written in whole:
             usage.add(key, Use(file, line, written))

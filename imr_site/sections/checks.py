@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from imr_site.case import placeholders
+from imr_site.case import placeholders, template_text
 from imr_site.case.dates import as_date
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.sections import Heading, SectionFile
@@ -65,6 +65,13 @@ R_PLACEHOLDER = rule(
     "error",
     "Template placeholder text left in",
     "Replace the '[Write here: ...]' prompt with your own text.",
+)
+R_TEMPLATE_TEXT = rule(
+    "TPL001",
+    "error",
+    "Template text left unchanged",
+    "Replace the template's paragraph with your own text, or delete it (the home page's text "
+    "included: it is written for you, not for your readers).",
 )
 R_FIELD_MISSING = rule(
     "FLD001",
@@ -154,6 +161,7 @@ def check(case) -> list[Finding]:
         claimed[sid] = page
     for page in case.pages:
         out.extend(_page_placeholders(case, page, is_section=page in claimed.values()))
+        out.extend(_template_text(page))
     for s in spec.sections:
         page = claimed.get(s.id)
         if page is None:
@@ -347,6 +355,20 @@ def _placeholders(case, page: SectionFile) -> list[Finding]:
             )
         )
     return out
+
+
+def _template_text(page: SectionFile) -> list[Finding]:
+    return [
+        finding(
+            R_TEMPLATE_TEXT.code,
+            page.rel,
+            p.line,
+            "this paragraph is the template's text, unchanged ('"
+            + (p.text if len(p.text) <= 60 else p.text[:57] + "...")
+            + "'): replace it with your own words, or delete it.",
+        )
+        for p in template_text.unchanged(page)
+    ]
 
 
 def _page_placeholders(case, page: SectionFile, *, is_section: bool) -> list[Finding]:
