@@ -70,3 +70,13 @@ def test_a_front_matter_error_shows_an_error_page_not_a_stale_one(tmp_path):
     _serve_build(case, site)
     assert "The case cannot be read" not in _html(site, learning.name)
     assert plugin.case is not None
+
+
+def test_the_anonymised_preview_never_quotes_a_name_it_found():
+    from imr_site.case.findings import Finding, Severity
+    from imr_site.publish.preview import findings_banner
+
+    f = Finding("ANO001", Severity.ERROR, "docs/a.md", 3, "'Agnes Bramwell' is written here.")
+    assert "Agnes Bramwell" in findings_banner([f])
+    banner = findings_banner([f], anonymised=True)
+    assert "Agnes Bramwell" not in banner and "ANO001" in banner and "docs/a.md:3" in banner

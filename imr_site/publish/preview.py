@@ -5,11 +5,12 @@ current. A built site never carries either."""
 
 from __future__ import annotations
 
-from imr_site.case.findings import Finding, Severity
+from imr_site.case.findings import RULES, Finding, Severity
 from imr_site.case.templates import Templates
 
 TEMPLATES = Templates(__file__)
 CSS = "preview.css"  # in assets/, linked by the plugin during `imr serve` only
+NAME_CODES = ("ANO", "PPL")  # findings whose message may quote a real name
 
 
 def page_findings(findings: list[Finding], page_rel: str, *, home: bool, pages: set[str]):
@@ -18,11 +19,20 @@ def page_findings(findings: list[Finding], page_rel: str, *, home: bool, pages: 
     return [f for f in findings if f.file == page_rel or (home and f.file not in pages)]
 
 
-def findings_banner(findings: list[Finding]) -> str:
-    """The banner listing a page's findings, worst first (empty when there are none)."""
+def findings_banner(findings: list[Finding], *, anonymised: bool = False) -> str:
+    """The banner listing a page's findings, worst first (empty when there are none). In the
+    anonymised edition a name finding shows its rule's title, not the name it found: the leak
+    gate reads the preview too."""
     if not findings:
         return ""
     shown = sorted(findings, key=lambda f: (-f.severity.rank, f.file or "", f.line or 0))
+    if anonymised:
+        shown = [
+            Finding(f.code, f.severity, f.file, f.line, RULES[f.code].title + " (see imr check)")
+            if f.code.startswith(NAME_CODES) and f.code in RULES
+            else f
+            for f in shown
+        ]
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     return TEMPLATES.render(
         "preview_findings.html",

@@ -292,7 +292,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             shown = preview.page_findings(
                 self.findings, rel, home=page.is_homepage, pages={p.rel for p in self.case.pages}
             )
-            html = preview.findings_banner(shown) + html
+            anonymised = self.case.config.edition == ANONYMISED
+            html = preview.findings_banner(shown, anonymised=anonymised) + html
         return site.banner(self.case, self.status) + html
 
     # --- after the site ---------------------------------------------------------------------
