@@ -111,3 +111,19 @@ def test_final_is_refused_while_one_is_left_and_defining_it_clears_it(tmp_path):
     glossary = root / "data" / "glossary.yml"
     glossary.write_text(glossary.read_text() + "TBA: Transitional Benefit Allowance\n")
     assert _placed(run_checks(load_case(root))) == []
+
+
+def test_final_refuses_placeholders_even_when_their_code_is_regraded_or_switched_off(tmp_path):
+    from complete_case import MKDOCS_YML
+
+    def refusals(name: str, rules: str):
+        root = write_case(tmp_path / name, mkdocs_yml=MKDOCS_YML + rules)
+        chron = root / "data" / "chronology.yml"
+        chron.write_text(chron.read_text().replace("Telephone call", "TBC"))
+        case = load_case(root)
+        return final_build_refusals(case, run_checks(case))
+
+    regraded = refusals("regraded", "      rules:\n        severity:\n          PLH001: info\n")
+    assert any("PLH001" in r and "data/chronology.yml:10" in r for r in regraded)
+    off = refusals("off", "      rules:\n        disable: [PLH001]\n")
+    assert any("PLH001 switched off" in r for r in off)
