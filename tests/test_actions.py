@@ -733,3 +733,35 @@ def test_odd_values_never_raise_and_are_kept(tmp_path):
     assert rows[0]["How it will be monitored"] == "board; audit"
     assert rows[1]["Recommendation(s)"] == "R1" and rows[1]["Status"] == "in progress"
     assert rows[1]["Timescale"] == "2026-13-45"  # not a date: kept as written
+
+
+def test_a_lead_written_by_label_is_a_named_person_and_no_name_leak(tmp_path):
+    """The guidance asks for a named person; the report names people by their labels."""
+    from case_factory import ACTIONS
+    from case_factory import write_case as write_small_case
+
+    from imr_site.review.registry import load_case, run_checks
+
+    def found(lead):
+        root = write_small_case(tmp_path / str(len(lead)), actions=[dict(ACTIONS[0], lead=lead)])
+        return [
+            (f.code, f.file, f.line)
+            for f in run_checks(load_case(root))
+            if f.code.startswith(("ACT", "ANO", "GLO002", "PLH"))
+        ]
+
+    assert found("DN2, District Nurse") == []
+    assert found("Sarah Marsh, District Nurse") == [("ANO001", "data/actions.yml", 6)]
+    assert found("TBC") == [("ACT004", "data/actions.yml", 6)]
+
+
+def test_template_readme_and_rule_agree_on_the_lead():
+    from importlib import resources
+
+    comment = (resources.files("imr_site.case_template") / "data" / "actions.yml").read_text()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    from imr_site.actions.checks import R_NO_LEAD
+
+    assert "by role" not in comment and "named person responsible" in comment
+    assert "label" in comment and "label" in R_NO_LEAD.fix
+    assert "lead: HN1, Head of Adult Community Nursing" in readme

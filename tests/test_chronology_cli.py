@@ -7,6 +7,7 @@ import io
 import json
 
 import openpyxl
+import yaml
 from chronology_case import make_case
 
 from imr_site.cli import main
@@ -46,7 +47,7 @@ def test_import_then_check_then_export(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Imported 2 entries" in out and "data/chronology.yml" in out
     text = target.read_text("utf-8")
-    assert "- date: 2024-05-22\n  time: 10:30\n" in text and "key_episode: true" in text
+    assert '- date: 2024-05-22\n  time: "10:30"\n' in text and "key_episode: true" in text
 
     # Never overwritten without --force.
     target.write_text(text + "# my edit\n", "utf-8")
@@ -123,3 +124,22 @@ def test_import_outside_a_case_needs_an_output(tmp_path, capsys):
     ]
     assert main(args) == 0
     assert out.read_text("utf-8").count("- date:") == 2
+
+
+def test_first_import_into_a_new_case_needs_no_force_and_keeps_the_schema_line(tmp_path, capsys):
+    case = tmp_path / "new"
+    assert main(["new", str(case)]) == 0
+    target = case / "data" / "chronology.yml"
+    first = target.read_text("utf-8").splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    src = write_csv(tmp_path / "in.csv", ROWS)
+    args = ["chronology", "import", str(src), "--case", str(case), "--map", "Narrative=event"]
+    assert main(args) == 0, capsys.readouterr().err
+    text = target.read_text("utf-8")
+    assert text.splitlines()[0] == first
+    # any YAML reader (PyYAML's YAML 1.1 rules included) reads the time as text
+    entries = yaml.safe_load(text)
+    assert entries[0]["time"] == "10:30"
+    # now that it holds entries, a second import needs --force
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err

@@ -175,7 +175,7 @@ def test_yaml_output_is_human_friendly():
     text = dump_chronology(
         [{"event": "a\nb", "date": "2024-05-22", "time": "10:30", "source": "GP"}]
     )
-    assert "- date: 2024-05-22\n  time: 10:30\n  source: GP\n  event: |-\n    a\n    b\n" in text
+    assert '- date: 2024-05-22\n  time: "10:30"\n  source: GP\n  event: |-\n    a\n    b\n' in text
 
 
 def test_windows_1252_csv(tmp_path):

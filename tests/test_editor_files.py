@@ -40,7 +40,8 @@ def test_new_case_spells_in_british_english_with_the_cases_own_words(new):
     (words,) = config["dictionaryDefinitions"]
     assert words["path"] == f"./{WORDS_FILE}" and config["dictionaries"] == [words["name"]]
     assert "data/people.yml" in config["ignorePaths"]  # real names are never spelling words
-    assert read_words((new / WORDS_FILE).read_text()) == []  # an empty glossary and key
+    # the template glossary (IMR, used in the sign-off title) and an empty people key
+    assert read_words((new / WORDS_FILE).read_text()) == ["IMR"]
     assert edt(new) == []
 
 

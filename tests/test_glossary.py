@@ -182,3 +182,37 @@ def test_hover_for_people_only_in_restricted(case_dir):
     assert "Sarah Marsh" in abbr.hover_terms(case)["DN2"]
     case.config.edition = "anonymised"
     assert abbr.hover_terms(case)["DN2"] == "District Nurse, Anytown Community Health"
+
+
+ODD_TERMS = {
+    "PURPOSE-T": "Pressure Ulcer Risk Primary or Secondary Evaluation Tool",
+    "ACE-III": "Addenbrooke's Cognitive Examination III",
+    "GDS-15": "Geriatric Depression Scale, 15 items",
+    "aSSKINg": "Assess risk, Skin, Surface, Keep moving, Incontinence, Nutrition, Give information",
+    "D.o.B.": "Date of birth",
+}
+
+
+def test_terms_with_hyphens_digits_dots_and_lower_case_are_matched_whole(tmp_path):
+    root = write_case(tmp_path / "c", glossary={**GLOSSARY, **ODD_TERMS})
+    edit(
+        root / "docs" / "02-factual-summary.md",
+        "GP1 was her GP.",
+        "GP1 was her GP. PURPOSE-T, ACE-III and GDS-15 scores, the aSSKINg bundle; D.o.B. known.",
+    )
+    found = glo(run_checks(load_case(root)))
+    # nothing split at the hyphen (no 'PURPOSE' or 'ACE'), nothing defined reported unused
+    assert [(f.code, f.message.split("'")[1]) for f in found] == [("GLO003", "CMHT")]
+    case = load_case(root)
+    used = dict(abbr.used_terms(case))
+    assert set(ODD_TERMS) <= set(used)
+    out = abbr.add_hover("<p>PURPOSE-T and ACE-III, not ACE; aSSKINg.</p>", abbr.hover_terms(case))
+    assert ' Secondary Evaluation Tool">PURPOSE-T</abbr>' in out
+    assert 'Cognitive Examination III">ACE-III</abbr>' in out
+    assert ">aSSKINg</abbr>" in out and "ACE;" in out
+
+
+def test_a_hyphenated_definition_never_warns_about_its_first_part(tmp_path):
+    root = write_case(tmp_path / "c", glossary={**GLOSSARY, "PURPOSE-T": ODD_TERMS["PURPOSE-T"]})
+    edit(root / "docs" / "02-factual-summary.md", "GP1 was her GP.", "GP1 did a PURPOSE-T.")
+    assert not [f for f in run_checks(load_case(root)) if "'PURPOSE'" in f.message]

@@ -174,8 +174,11 @@ def test_the_rule_registry_reaches_every_rule():
 # Where each family of finding codes is registered: the part of the report it is about.
 CODE_HOMES = {
     "IMR": "imr_site.case",
+    "PLH": "imr_site.case",
     "SEC": "imr_site.sections",
     "HDG": "imr_site.sections",
+    "LNK": "imr_site.sections",
+    "TPL": "imr_site.sections",
     "FLD": "imr_site.sections",
     "REV": "imr_site.sections",
     "CHR": "imr_site.chronology",

@@ -47,9 +47,8 @@ def test_github_format_points_at_the_line_relative_to_the_repository(tmp_path, c
     git_commit_all(repo)
     code, out = run(capsys, "check", "--format", "github", str(case))
     assert code == 1
-    missing_line = (
-        page.read_text(encoding="utf-8").split("\n").index("## Management and supervision") + 1
-    )
+    # the misspelled heading is where the finding points ("did you mean")
+    missing_line = page.read_text(encoding="utf-8").split("\n").index("## Trainnig") + 1
     expected = f"::error file=cases/sar-1/docs/{page.name},line={missing_line},title=HDG002::"
     assert any(line.startswith(expected) for line in out.splitlines()), out
 
@@ -73,7 +72,7 @@ def test_junit_is_valid_xml_with_one_testcase_per_finding(tmp_path, capsys):
     _, js = run(capsys, "check", "--format", "json", str(case))
     data = json.loads(js)
     assert len(cases) == data["summary"]["total"] >= 2
-    assert len(failures) == data["summary"]["error"] + data["summary"]["warning"]
+    assert len(failures) == data["summary"]["error"]
     assert {"HDG002", "SCH002"} <= {c.get("name").split()[0] for c in cases}
     assert root.get("tests") == str(len(cases))
 
@@ -154,3 +153,20 @@ def test_github_format_writes_every_finding_to_the_run_summary(tmp_path, capsys,
     rows = [line for line in text.splitlines() if line.startswith("| `")]
     assert len(rows) == 2 and any("HDG002" in r for r in rows)
     assert "done\\|x" in text  # a | in a message does not break the table
+
+
+def test_junit_warnings_fail_only_with_strict(tmp_path, capsys):
+    case = write_case(tmp_path / "c")
+    analysis = next((case / "docs").glob("*-analysis.md"))
+    analysis.write_text(analysis.read_text() + "\nThe CMHT was not told.\n")
+    code, out = run(capsys, "check", "--format", "junit", str(case))
+    assert code == 0, out
+    root = ET.fromstring(out)
+    names = [c.get("name").split()[0] for c in root.findall(".//testcase")]
+    assert "GLO002" in names
+    assert root.findall(".//failure") == [] and root.get("failures") == "0"
+    code, out = run(capsys, "check", "--format", "junit", "--strict", str(case))
+    assert code == 1
+    root = ET.fromstring(out)
+    assert [f.get("type") for f in root.findall(".//failure")] == ["warning"]
+    assert root.get("failures") == "1"

@@ -134,7 +134,13 @@ def test_unknown_and_duplicate_sections(case_dir):
 def test_missing_section(case_dir):
     section_file(case_dir, "source_documentation").unlink()
     found = findings_for(case_dir)
-    assert codes(found) == ["SEC001"]
+    # the nav in mkdocs.yml and the introduction's link still name the deleted file: the build
+    # would warn about both too
+    assert codes(found) == ["LNK002", "LNK004", "SEC001"]
+    assert {f.file for f in found if f.code != "SEC001"} == {
+        "docs/00-introduction.md",
+        "mkdocs.yml",
+    }
     assert "Source documentation" in found[0].message
 
 
@@ -227,3 +233,36 @@ def test_case_settings_left_unset(case_dir):
     found = findings_for(case_dir)
     assert [(f.code, f.file) for f in found] == [("FLD001", "mkdocs.yml")]
     assert "case_reference" in found[0].message
+
+
+def test_misspelled_heading_is_pointed_at_with_did_you_mean(case_dir):
+    path = section_file(case_dir, "learning")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r"^## (.*)Sharing the learning", r"## \1Sharing the lerning", text, flags=re.M),
+        encoding="utf-8",
+    )
+    found = findings_for(case_dir)
+    assert [(f.code, f.file, f.line) for f in found] == [
+        ("HDG002", path.relative_to(case_dir).as_posix(), line_of(path, "Sharing the lerning"))
+    ]
+    assert "did you mean" in found[0].message and "Sharing the lerning" in found[0].message
+
+
+def test_a_heading_unlike_any_required_one_gets_no_did_you_mean(case_dir):
+    path = section_file(case_dir, "learning")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^## .*Sharing the learning.*$", "## Other", text, flags=re.M))
+    found = findings_for(case_dir)
+    assert codes(found) == ["HDG002"] and "did you mean" not in found[0].message
+
+
+def test_section_without_front_matter_is_named(case_dir):
+    path = section_file(case_dir, "learning")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.split("---\n", 2)[2], encoding="utf-8")
+    found = findings_for(case_dir)
+    rel = path.relative_to(case_dir).as_posix()
+    assert [(f.code, f.file, f.line) for f in found] == [("SEC001", rel, 1)]
+    assert f"{rel} has no front matter" in found[0].message
+    assert "`section: learning`" in found[0].message

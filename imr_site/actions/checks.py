@@ -19,6 +19,7 @@ from imr_site.actions.recommendations import (
     normalise_ref,
     parse_recommendations,
 )
+from imr_site.case import placeholders
 from imr_site.case.findings import Finding, finding, rule
 
 R_DUP_REF = rule(
@@ -37,7 +38,9 @@ R_NO_LEAD = rule(
     "ACT004",
     "error",
     "No named person responsible",
-    "Write the name (and role) of the person responsible in `lead:`; the guidance asks for a name.",
+    "Name the person responsible in `lead:` by their label from data/people.yml (which holds "
+    "the name), with their role: 'HN1, Head of Adult Community Nursing'. The guidance asks for "
+    "a named person.",
 )
 R_TIMESCALE = rule(
     "ACT005",
@@ -221,6 +224,7 @@ def check(case) -> list[Finding]:
     recs, out = parse_recommendations(page, case)
     if plan is None:
         return out
+    out.extend(placeholders.in_data_file(case, "actions"))
     out.extend(_check_plan(case, plan, recs, page is not None))
     out.extend(_check_recommendations(case, plan, recs, page))
     return out
@@ -355,7 +359,8 @@ def _check_plan(
                     a.line_of("lead"),
                     f"{name} has no named person responsible"
                     + (f" ('{a.text('lead')}')" if a.text("lead") else "")
-                    + ". The guidance asks for a name: write it in `lead:`, with the role.",
+                    + ". The guidance asks for a named person: write their label from "
+                    "data/people.yml in `lead:`, with the role ('HN1, Head of Nursing').",
                 )
             )
         # timescale

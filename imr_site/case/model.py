@@ -102,6 +102,8 @@ class Case:
     # section id -> the page's URL in the built site, set by the MkDocs plugin so that pages can
     # link to each other (recommendations <-> action plan); computed from docs/ when unset
     urls: dict[str, str] = field(default_factory=dict)
+    # mkdocs.yml as written (tags not run): the nav and the Markdown extensions' settings
+    settings: dict = field(default_factory=dict)
 
     def rel(self, path: Path) -> str:
         try:
@@ -261,6 +263,12 @@ def read_case(
     root = Path(root).resolve()
     problems: list[Finding] = []
     cfg_path = Path(config_file).resolve() if config_file else root / "mkdocs.yml"
+    raw: dict = {}
+    if options is not None and cfg_path.is_file():
+        try:
+            raw, _ = read_mkdocs_yml(cfg_path)  # MkDocs has read it already: this cannot fail
+        except CaseError:
+            raw = {}
     if options is None:
         if not cfg_path.is_file():
             raise CaseError(
@@ -324,6 +332,7 @@ def read_case(
         raise CaseError(problems)
 
     case = Case(root, docs, cfg_path if cfg_path.is_file() else None, config, spec, pages)
+    case.settings = raw
     data_dir = case.data_path
     for name, loader in (data_readers or {}).items():
         path = data_dir / f"{name}.yml"

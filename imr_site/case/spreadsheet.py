@@ -516,9 +516,22 @@ def holds_data(path: Path) -> bool:
     if not path.is_file():
         return False
     try:
-        return bool(yaml.safe_load(path.read_text(encoding="utf-8")))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError, OSError):
         return True
+    return bool(data) and data != _template_data(path.name)
+
+
+def _template_data(name: str):
+    """What `imr new` put in data/<name> (the glossary starts with IMR, which the sign-off
+    title uses): a file still holding only that is replaced without --force."""
+    from importlib.resources import files
+
+    try:
+        shipped = files("imr_site.case_template").joinpath("data", name)
+        return yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError, yaml.YAMLError, OSError):
+        return None
 
 
 def comment_header(path: Path, default: str) -> str:

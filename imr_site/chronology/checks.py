@@ -7,6 +7,7 @@ import datetime as dt
 import difflib
 import re
 
+from imr_site.case import placeholders
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import plain
 from imr_site.chronology.model import FIELDS, Chronology, Entry, gc_paused, key_episode_value
@@ -114,7 +115,7 @@ def check(case) -> list[Finding]:
     if chron is None or not chron.entries:
         return []
     with gc_paused():
-        return _check(case, chron)
+        return _check(case, chron) + placeholders.in_data_file(case, "chronology")
 
 
 def _check(case, chron: Chronology) -> list[Finding]:

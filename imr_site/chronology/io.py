@@ -491,11 +491,12 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class _ChronologyDumper(_Dumper):
-    """Block style, field order kept, multi-line text as | blocks, dates and times unquoted."""
+    """Block style, field order kept, multi-line text as | blocks, dates unquoted, times quoted."""
 
 
-# Dates and times are written bare (2024-05-22, 10:30): the tool reads them back as text, so the
-# YAML 1.1 timestamp and base-60 rules (which would otherwise force quotes) are left out here.
+# Dates are written bare (2024-05-22): the tool reads them back as text, so the YAML 1.1 timestamp
+# and base-60 rules (which would otherwise force quotes) are left out here. Times are quoted
+# (see _Clock), because other YAML readers would take a bare 10:30 as a number.
 def _no_clock(tag: str, rx: re.Pattern) -> re.Pattern:
     if tag.endswith((":int", ":float")):
         return re.compile(r"^(?!.*:)(?:" + rx.pattern + ")", rx.flags)
@@ -522,6 +523,45 @@ def _represent_str(dumper, value: str):
 
 _ChronologyDumper.add_representer(str, _represent_str)
 
+
+class _Clock(str):
+    """A time of day, written in quotes ("10:15"): bare, a YAML 1.1 reader takes 10:15 as the
+    base-60 number 615."""
+
+
+_ChronologyDumper.add_representer(
+    _Clock,
+    lambda dumper, value: dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style='"'),
+)
+
+MODELINE = "# yaml-language-server:"
+
+
+def modeline(path: Path) -> str | None:
+    """The file's ``# yaml-language-server: $schema=...`` line (the editor's schema), if any."""
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            for _, line in zip(range(20), fh, strict=False):
+                if line.startswith(MODELINE):
+                    return line.rstrip("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None
+
+
+def is_empty(path: Path) -> bool:
+    """Whether a chronology file holds no entries (missing, only comments, or ``[]``): an import
+    may replace it without --force, keeping nothing the author wrote."""
+    if not path.is_file():
+        return True
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        data = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return data is None or data == []
+
+
 HEADER = (
     "# Chronology of agency involvement (appendix 8b): one entry per contact, in date order.\n"
     "# Dates: 2024-05-22, or 2024-05 (month only), 2024 (year only); ? in front if uncertain.\n"
@@ -536,10 +576,15 @@ def ordered(entry: dict) -> dict:
     return out
 
 
-def dump_chronology(entries: list[dict], header: bool = True) -> str:
-    """chronology.yml text for the entries: one block per entry, a blank line between entries."""
-    parts = [HEADER] if header else []
+def dump_chronology(
+    entries: list[dict], header: bool = True, schema_line: str | None = None
+) -> str:
+    """chronology.yml text for the entries: one block per entry, a blank line between entries.
+    ``schema_line`` (the editor's modeline) is kept as the file's first line."""
+    top = (f"{schema_line}\n" if schema_line else "") + (HEADER if header else "")
+    parts = [top] if top else []
     for e in entries:
+        e = {k: _Clock(v) if k in TIME_FIELDS and isinstance(v, str) else v for k, v in e.items()}
         parts.append(
             yaml.dump(
                 [ordered(_plain(e))],
@@ -555,6 +600,8 @@ def dump_chronology(entries: list[dict], header: bool = True) -> str:
 
 
 def _plain(v):
+    if isinstance(v, _Clock):
+        return v
     if isinstance(v, dict):
         return {str(k): _plain(x) for k, x in v.items()}
     if isinstance(v, list):

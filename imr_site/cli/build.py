@@ -13,6 +13,7 @@ from imr_site.case.findings import summarise
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_UNUSABLE, exit_code
 from imr_site.publish.build import (
     BuildStopped,
+    MkDocsEchoes,
     SeenBefore,
     build_final,
     build_site,
@@ -52,9 +53,13 @@ def register(sub) -> None:
     b.set_defaults(func=cmd_build)
 
 
-def setup_logging(verbose: bool) -> logging.Handler:
+def setup_logging(verbose: bool, progress: bool = False) -> logging.Handler:
+    """MkDocs' log on stderr; without ``verbose``, its lines that repeat a finding are left out,
+    and its INFO lines too unless ``progress`` (the live preview says where it serves)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    if not verbose:
+        handler.addFilter(MkDocsEchoes(progress=progress))
     root = logging.getLogger("mkdocs")
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)

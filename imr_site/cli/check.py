@@ -17,12 +17,17 @@ def register(sub) -> None:
     c = sub.add_parser("check", help="run every check without building")
     c.add_argument("dir", nargs="?", default=".", help="the case folder (default: here)")
     c.add_argument("--format", choices=sorted(FORMATS), default="text")
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="warnings fail too: exit code 1, and failures in --format junit",
+    )
     c.set_defaults(func=cmd_check)
 
 
 def cmd_check(args) -> int:
     # Paths in annotations are relative to the repository's top, as CI sees the files.
-    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)))
+    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)), strict=args.strict)
     try:
         case = load_case(args.dir)
     except CaseError as e:
@@ -39,4 +44,4 @@ def cmd_check(args) -> int:
                 out.write(github_step_summary(findings, ctx))
         except OSError as e:
             print(f"(the run summary could not be written: {e})", file=sys.stderr)
-    return exit_code(findings)
+    return exit_code(findings, strict=args.strict)

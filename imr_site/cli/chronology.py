@@ -15,6 +15,8 @@ from imr_site.chronology.io import (
     dump_chronology,
     export_file,
     import_file,
+    is_empty,
+    modeline,
     parse_mapping,
     write_atomic,
 )
@@ -97,7 +99,9 @@ def cmd_import(args) -> int:
         return EXIT_UNUSABLE
     out = Path(args.output).resolve() if args.output else data_dir / "chronology.yml"
     shown_out = _shown(out, case_dir)
-    if out.exists() and not args.force:
+    # An empty chronology (the new case's `[]`) holds nothing to lose: no --force needed.
+    replace = args.force or is_empty(out)
+    if out.exists() and not replace:
         _err(
             f"{shown_out} already exists, so nothing was written. Add --force to replace it "
             "(Git keeps the old one), or write somewhere else with -o FILE."
@@ -113,7 +117,8 @@ def cmd_import(args) -> int:
             _err(f"  {n}")
         return EXIT_UNUSABLE
     try:
-        write_atomic(out, dump_chronology(result.entries), force=args.force)
+        text = dump_chronology(result.entries, schema_line=modeline(out))
+        write_atomic(out, text, force=replace)
     except FileExistsError:
         _err(f"{shown_out} appeared while importing; nothing was written. Try again.")
         return EXIT_UNUSABLE

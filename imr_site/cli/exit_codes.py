@@ -8,5 +8,7 @@ from imr_site.case.findings import Finding, Severity
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
 
 
-def exit_code(findings: list[Finding]) -> int:
-    return EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else EXIT_OK
+def exit_code(findings: list[Finding], *, strict: bool = False) -> int:
+    """1 when a finding is at error level (or, with ``strict``, at warning level too)."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return EXIT_FINDINGS if any(f.severity in failing for f in findings) else EXIT_OK

@@ -25,7 +25,7 @@ def cmd_serve(args) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if args.pdf:
         os.environ["IMR_SERVE_PDF"] = "1"
-    setup_logging(args.verbose)
+    setup_logging(args.verbose, progress=True)
     cfg = Path(args.dir).resolve() / "mkdocs.yml"
     if not cfg.is_file():
         print(

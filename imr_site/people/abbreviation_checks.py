@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from imr_site.case import placeholders
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.people.abbreviations import find_usage, ignore_options, vocabulary
 
@@ -35,6 +36,7 @@ def check(case) -> list[Finding]:
     out: list[Finding] = []
     _, _, problems = ignore_options(case)
     out += [finding(R_IGNORE_OPTION.code, "mkdocs.yml", None, p) for p in problems]
+    out += placeholders.in_data_file(case, "glossary")
     vocab = vocabulary(case)
     usage = find_usage(case, vocab)
     glossary = case.data.get("glossary")

@@ -16,6 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from imr_site.case import placeholders, template_text
 from imr_site.case.editions import shows_people_key
 from imr_site.case.templates import Templates
 from imr_site.people.identifiers import subject_details
@@ -82,6 +83,16 @@ class Usage:
         return self.uses[abbr][0]
 
 
+def whole_terms(terms) -> re.Pattern | None:
+    """A pattern for the defined abbreviations the word pattern would split or miss (PURPOSE-T,
+    ACE-III, GDS-15, aSSKINg, D.o.B.), matched whole and exactly as defined, longest first."""
+    odd = sorted((t for t in terms if t and not _TOKEN.fullmatch(t)), key=len, reverse=True)
+    if not odd:
+        return None
+    alternatives = "|".join(re.escape(t) for t in odd)
+    return re.compile(rf"(?<![\w&.-])(?:{alternatives})(?:['’]?s)?(?![\w&-]|\.\w)")
+
+
 def strip_non_prose(line: str) -> str:
     """A Markdown line with code, link addresses, tags and entities replaced by spaces."""
     for trigger, pattern in _NOT_PROSE:
@@ -128,9 +139,25 @@ class Vocabulary:
     ignore_patterns: list[re.Pattern]
     remove: re.Pattern | None = None  # phrases taken out before looking (the case reference)
     _folded: dict[str, str] = field(default_factory=dict)
+    whole: re.Pattern | None = None  # defined terms the word pattern would split (PURPOSE-T)
 
     def __post_init__(self) -> None:
         self._folded = {k.casefold(): k for k in self.glossary}
+        self.whole = whole_terms(self.glossary)
+
+    def whole_uses(self, text: str) -> tuple[list[tuple[str, str]], str]:
+        """((glossary key, as written) for each whole-matched term, the text without them)."""
+        if self.whole is None:
+            return [], text
+        found = []
+
+        def blank(m: re.Match) -> str:
+            written = m.group(0)
+            key = written if written in self.glossary else re.sub(r"['’]?s$", "", written)
+            found.append((key, written))
+            return " " * len(written)
+
+        return found, self.whole.sub(blank, text)
 
     def defined(self, abbr: str) -> str | None:
         """The glossary key this word stands for (S.42 for s.42), or None."""
@@ -192,6 +219,7 @@ def vocabulary(case) -> Vocabulary:
     if initials:
         labels.add(initials)
     words, patterns, _ = ignore_options(case)
+    words |= set(placeholders.WORDS)  # reported as placeholders (PLH001) unless defined
     phrases = [case.config.case_reference, case.config.protective_marking]
     phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
     remove = (
@@ -270,7 +298,22 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
     """Every abbreviation used in the report, with each place it is written."""
     vocab = vocab or vocabulary(case)
     usage = Usage()
+    # The template's own words are not the author's: its unchanged paragraphs (TPL001) and its
+    # prompts (HDG005) are reported as such, and their IMR, PDF, GP1 are not abbreviations to list.
+    template = {
+        (page.rel, n)
+        for page in case.pages
+        for p in template_text.unchanged(page)
+        for n in range(p.line, p.end + 1)
+    }
+    prompt = re.compile(placeholders.WRITE_HERE, re.IGNORECASE)
     for file, line, text in authored_text(case):
+        if (file, line) in template:
+            continue
+        text = prompt.sub(lambda m: " " * len(m.group(0)), text)
+        whole, text = vocab.whole_uses(text)
+        for key, written in whole:
+            usage.add(key, Use(file, line, written))
         for tok in tokens(text, vocab.remove):
             abbr = vocab.resolve(tok)
             if abbr:
@@ -381,12 +424,13 @@ def add_hover(page_html: str, terms: dict[str, str]) -> str:
     if not terms or not page_html:
         return page_html
     folded = {k.casefold(): k for k in terms}
+    whole = whole_terms(terms)
     out: list[str] = []
     skip: list[str] = []
     pos = 0
     for m in _TAG.finditer(page_html):
         out.append(
-            _hover_text(page_html[pos : m.start()], terms, folded)
+            _hover_text(page_html[pos : m.start()], terms, folded, whole)
             if not skip
             else page_html[pos : m.start()]
         )
@@ -404,11 +448,13 @@ def add_hover(page_html: str, terms: dict[str, str]) -> str:
         elif name in _SKIP_INSIDE:
             skip.append(name)
     tail = page_html[pos:]
-    out.append(_hover_text(tail, terms, folded) if not skip else tail)
+    out.append(_hover_text(tail, terms, folded, whole) if not skip else tail)
     return "".join(out)
 
 
-def _hover_text(segment: str, terms: dict[str, str], folded: dict[str, str]) -> str:
+def _hover_text(
+    segment: str, terms: dict[str, str], folded: dict[str, str], whole: re.Pattern | None = None
+) -> str:
     if not segment.strip():
         return segment
     text = html.unescape(segment)
@@ -417,12 +463,17 @@ def _hover_text(segment: str, terms: dict[str, str], folded: dict[str, str]) -> 
     pieces: list[str] = []
     pos = 0
     changed = False
-    for m in _TOKEN.finditer(text):
+    matches = list(whole.finditer(text)) if whole else []
+    taken = [(m.start(), m.end()) for m in matches]
+    matches += [
+        m for m in _TOKEN.finditer(text) if not any(a < m.end() and m.start() < b for a, b in taken)
+    ]
+    for m in sorted(matches, key=lambda m: m.start()):
         tok = m.group(0)
         key = next(
             (
-                folded.get(c.casefold())
-                for c in (tok, base_form(tok))
+                c if c in terms else folded.get(c.casefold())
+                for c in (tok, re.sub(r"['’]?s$", "", tok), base_form(tok))
                 if c in terms or folded.get(c.casefold())
             ),
             None,

@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from imr_site.case import placeholders
 from imr_site.case.editions import ANONYMISED, hidden_fields
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import YAMLProblem, load_yaml
@@ -114,6 +115,7 @@ def _introduction_fields(case, page) -> list[tuple[int, str]]:
 def check(case) -> list[Finding]:
     out: list[Finding] = []
     out += _published_data(case)
+    out += placeholders.in_data_file(case, "people")
     ids = build_identifiers(case)
     glossary = case.data.get("glossary")
     people = case.data.get("people")

@@ -14,6 +14,7 @@ the author. Three kinds of build share one path:
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -68,6 +69,37 @@ class SeenBefore(logging.Filter):
             return msg not in self.seen
         self.seen.add(msg)
         return True
+
+
+class MkDocsEchoes(logging.Filter):
+    """Without --verbose, the build shows the case's findings and what was written, once:
+    MkDocs' own progress lines (INFO), its warnings about links, pictures and the nav (each is
+    already a finding with file and line, LNK001-LNK004), the error that stopped the build and
+    its closing "Aborted with a BuildError!" (`imr build` says why itself) are left out."""
+
+    OURS = "mkdocs.plugins.imr"
+    BUILD = "mkdocs.commands.build"  # its ERROR lines repeat what stopped the build
+    ECHOES = re.compile(
+        r"is not found among documentation files"
+        r"|does not contain an anchor|there is no such anchor on this page"
+        r"|is included in the 'nav' configuration, which is not found"
+        r"|^Aborted with a BuildError!$"
+    )
+
+    def __init__(self, progress: bool = False):
+        super().__init__()
+        self.progress = progress  # keep MkDocs' INFO lines (`imr serve`: "Serving on ...")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(self.OURS):
+            return True
+        if record.levelno <= logging.INFO:
+            return self.progress
+        if record.name == self.BUILD and record.levelno >= logging.ERROR:
+            # "Error reading page ..." names the page; the rest is the error that `imr build`
+            # prints itself as "Build stopped: ..."
+            return record.getMessage().startswith("Error ")
+        return not self.ECHOES.search(record.getMessage())
 
 
 # MkDocs is imported only inside the functions that build, so that `imr check` starts quickly.
@@ -192,12 +224,14 @@ def build_site(
             where = str(shown)
             if shown.is_relative_to(case_dir):
                 where = shown.relative_to(case_dir).as_posix()
+            # the findings list each place; the message's first line says what happened
             raise BuildStopped(
-                f"Build stopped: {leak}",
+                f"Build stopped: {str(leak).splitlines()[0]}",
                 findings=leak_findings(leak.leaks, leak.problems, where),
                 has_findings=True,
             ) from None
-        raise BuildStopped(f"Build stopped: {e}") from None
+        reason = getattr(plugin, "build_error", None) or e
+        raise BuildStopped(f"Build stopped: {reason}") from None
     except BundleError as e:
         raise BuildStopped(f"Bundle not written: {e}") from None
     result.outputs = [

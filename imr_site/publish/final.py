@@ -11,9 +11,15 @@ from pathlib import Path
 
 from imr_site.case import gitrepo
 from imr_site.case.findings import Finding, Severity
+from imr_site.case.placeholders import R_PLACEHOLDER
 from imr_site.case.sections import STATUSES
 from imr_site.process.checks import gate_refusals
+from imr_site.sections.checks import R_PLACEHOLDER as R_PROMPT
+from imr_site.sections.checks import R_TEMPLATE_TEXT
 from imr_site.signoff.model import date_problems, signoff_gaps
+
+# What finds unfinished text: placeholders, the template's prompts and its unchanged paragraphs.
+UNFINISHED = {R_PLACEHOLDER.code, R_PROMPT.code, R_TEMPLATE_TEXT.code}
 
 
 def sections_not_final(case) -> list[str]:
@@ -59,6 +65,24 @@ def git_refusals(case, exclude: list[Path] | None = None) -> list[str]:
     return []
 
 
+def unfinished_refusals(case, findings: list[Finding]) -> list[str]:
+    """Placeholders and template text refuse a FINAL build even when mkdocs.yml re-grades the
+    codes that find them, and a FINAL build refuses to run with those codes switched off:
+    nothing unfinished reaches a signed report."""
+    out = [
+        f"{f.where()}: {f.code}: {f.message}"
+        for f in findings
+        if f.code in UNFINISHED and f.severity is not Severity.ERROR
+    ]
+    off = sorted(UNFINISHED & case.config.rules.disabled)
+    if off:
+        out.append(
+            f"{', '.join(off)} switched off in mkdocs.yml (rules: disable): a FINAL build checks "
+            "for placeholders and template text always. Remove the code(s) from the list."
+        )
+    return out
+
+
 def final_build_refusals(
     case, findings: list[Finding], site_dir: Path | None = None, exclude: list[Path] | None = None
 ) -> list[str]:
@@ -72,6 +96,7 @@ def final_build_refusals(
         "done)"
         for f in gate_refusals(findings)
     ]
+    reasons += unfinished_refusals(case, findings)
     reasons += sections_not_final(case)
     reasons += [f"sign-off: {g}" for g in signoff_gaps(case)]
     # repeated here in case the SGN codes are switched off or made warnings in mkdocs.yml

@@ -21,6 +21,7 @@ class ReportContext:
 
     path_prefix: str = ""  # the case folder inside the repository, e.g. "cases/sar-14/"
     rules: RuleOverrides = field(default_factory=RuleOverrides)
+    strict: bool = False  # warnings fail too (`imr check --strict`)
 
     def path(self, f: Finding) -> str | None:
         return f"{self.path_prefix}{f.file}" if f.file else None
@@ -136,11 +137,11 @@ def github_step_summary(findings: list[Finding], ctx: ReportContext | None = Non
 
 
 def format_junit(findings: list[Finding], ctx: ReportContext | None = None) -> str:
-    """One test case per finding (errors and warnings fail, notes pass with their text), plus one
-    passing test case when there is nothing to report."""
+    """One test case per finding (errors fail, and warnings too with ``strict``; the others pass
+    with their text), plus one passing test case when there is nothing to report."""
     ctx = ctx or ReportContext()
-    s = summarise(findings)
-    failures = s["error"] + s["warning"]
+    failing = {Severity.ERROR, Severity.WARNING} if ctx.strict else {Severity.ERROR}
+    failures = sum(1 for f in findings if f.severity in failing)
     suites = ET.Element("testsuites", name="imr check", tests="0", failures=str(failures))
     suite = ET.SubElement(
         suites,
@@ -166,7 +167,7 @@ def format_junit(findings: list[Finding], ctx: ReportContext | None = None) -> s
             tc.set("line", str(f.line))
         rule = RULES.get(f.code)
         detail = f"{where}: {f.message}" + (f"\nHow to fix: {rule.fix}" if rule else "")
-        if f.severity in (Severity.ERROR, Severity.WARNING):
+        if f.severity in failing:
             fail = ET.SubElement(tc, "failure", message=f.message, type=f.severity.value)
             fail.text = detail
         else:

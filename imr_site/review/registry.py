@@ -12,8 +12,9 @@ from pathlib import Path
 
 from imr_site.actions import checks as action_checks
 from imr_site.actions.model import load_actions
-from imr_site.case.findings import Finding, sort_findings
+from imr_site.case.findings import Finding, Severity, sort_findings
 from imr_site.case.model import Case, read_case
+from imr_site.case.placeholders import R_PLACEHOLDER
 from imr_site.chronology import checks as chronology_checks
 from imr_site.chronology.model import load_chronology
 from imr_site.people import abbreviation_checks, name_checks, spelling
@@ -24,7 +25,7 @@ from imr_site.process.model import load_process
 from imr_site.review import schema_checks
 from imr_site.sections import checks as section_checks
 from imr_site.sections import length as section_length
-from imr_site.sections import printable, progress  # noqa: F401  (printable: rules the PDF reports)
+from imr_site.sections import links, printable, progress  # noqa: F401  (printable: rules the PDF reports)
 from imr_site.signoff import checks as signoff_checks
 
 # data/<name>.yml -> its reader, in the order the files are read.
@@ -39,6 +40,7 @@ DATA_READERS = {
 # Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
 CHECKS = [
     section_checks.check,
+    links.check,
     chronology_checks.check,
     action_checks.check,
     abbreviation_checks.check,
@@ -67,13 +69,22 @@ def load_case(
 
 def _without_repeats(findings: list[Finding]) -> list[Finding]:
     """Drop a schema finding where another rule has reported the same line: that rule's message
-    says more (a schema only knows a value is missing or of the wrong kind)."""
+    says more (a schema only knows a value is missing or of the wrong kind). Likewise a
+    placeholder where another error is on the same line (ACT004 for `lead: TBC`)."""
     prefix = schema_checks.PREFIX
     placed = {(f.file, f.line) for f in findings if not f.code.startswith(prefix)}
+    erred = {
+        (f.file, f.line)
+        for f in findings
+        if f.severity is Severity.ERROR
+        and f.code != R_PLACEHOLDER.code
+        and not f.code.startswith(prefix)
+    }
     return [
         f
         for f in findings
         if not (f.code.startswith(prefix) and f.line and (f.file, f.line) in placed)
+        and not (f.code == R_PLACEHOLDER.code and f.line and (f.file, f.line) in erred)
     ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
+from imr_site.case import placeholders, template_text
 from imr_site.case.dates import as_date
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.sections import Heading, SectionFile
-from imr_site.case.spec import SectionSpec
+from imr_site.case.spec import HeadingSpec, SectionSpec, normalise_heading
 
 R_MISSING_SECTION = rule(
     "SEC001",
@@ -63,6 +65,13 @@ R_PLACEHOLDER = rule(
     "error",
     "Template placeholder text left in",
     "Replace the '[Write here: ...]' prompt with your own text.",
+)
+R_TEMPLATE_TEXT = rule(
+    "TPL001",
+    "error",
+    "Template text left unchanged",
+    "Replace the template's paragraph with your own text, or delete it (the home page's text "
+    "included: it is written for you, not for your readers).",
 )
 R_FIELD_MISSING = rule(
     "FLD001",
@@ -150,23 +159,59 @@ def check(case) -> list[Finding]:
             )
             continue
         claimed[sid] = page
+    for page in case.pages:
+        out.extend(_page_placeholders(case, page, is_section=page in claimed.values()))
+        out.extend(_template_text(page))
     for s in spec.sections:
         page = claimed.get(s.id)
         if page is None and not s.required:
             continue  # an optional part the board has not made required
         if page is None:
-            out.append(
-                finding(
-                    R_MISSING_SECTION.code,
-                    None,
-                    None,
-                    f"no file fills '{s.numbered_title}'. Add a Markdown file in docs/ with "
-                    f"`section: {s.id}` in its front matter.",
-                )
-            )
+            out.append(_missing_section(case, s))
             continue
         out.extend(_check_section(case, s, page))
-    return out
+    # a page named by SEC001 (its front matter lost) needs no second note saying it is not a part
+    named = {f.file for f in out if f.code == R_MISSING_SECTION.code and f.file}
+    return [f for f in out if not (f.code == R_NOT_A_SECTION.code and f.file in named)]
+
+
+def _missing_section(case, s: SectionSpec) -> Finding:
+    """SEC001, naming the file that lost its front matter when one has this part's title."""
+    for page in case.pages:
+        title = page.title()
+        if page.section_id is None and title is not None and s.matches_title(title.text):
+            what = (
+                "has no front matter" if not page.meta else "has no `section:` in its front matter"
+            )
+            return finding(
+                R_MISSING_SECTION.code,
+                page.rel,
+                1,
+                f"{page.rel} {what}, so nothing fills '{s.numbered_title}'; add "
+                f"`section: {s.id}` (and `status: draft`) between two '---' lines at the top of "
+                "the file.",
+            )
+    return finding(
+        R_MISSING_SECTION.code,
+        None,
+        None,
+        f"no file fills '{s.numbered_title}'. Add a Markdown file in docs/ with "
+        f"`section: {s.id}` in its front matter.",
+    )
+
+
+def _near_miss(hs: HeadingSpec, s: SectionSpec, page: SectionFile) -> Heading | None:
+    """A level-2 heading that matches no required heading but is spelled close to this one."""
+    wanted = [normalise_heading(t) for t in (hs.title, *hs.aliases)]
+    best, best_ratio = None, 0.0
+    for h in page.headings:
+        if h.level != 2 or any(other.matches(h.text) for other in s.headings):
+            continue
+        n = normalise_heading(h.text)
+        ratio = max(difflib.SequenceMatcher(None, n, w).ratio() for w in wanted)
+        if ratio > best_ratio:
+            best, best_ratio = h, ratio
+    return best if best_ratio >= 0.8 else None
 
 
 def _section_text_after(
@@ -246,6 +291,19 @@ def _check_section(case, s: SectionSpec, page: SectionFile) -> list[Finding]:
     last_line = page.body_start + len(page.body_lines) - 1
     for i, hs in enumerate(s.headings):
         found = [h for h in page.headings if h.level >= 2 and hs.matches(h.text)]
+        near = _near_miss(hs, s, page) if not found else None
+        if near is not None:
+            out.append(
+                finding(
+                    R_MISSING_HEADING.code,
+                    page.rel,
+                    near.line,
+                    f"the heading '## {hs.label}' is missing from {s.numbered_title}; did you "
+                    f"mean '{near.text}' here? Write it as '## {hs.label}' so that it is "
+                    "recognised.",
+                )
+            )
+            continue
         if not found:
             # point at where it belongs: just before the next required heading that is present
             later = [
@@ -298,6 +356,37 @@ def _placeholders(case, page: SectionFile) -> list[Finding]:
                 f"template text is still here: {snippet} Replace it with your own words.",
             )
         )
+    return out
+
+
+def _template_text(page: SectionFile) -> list[Finding]:
+    return [
+        finding(
+            R_TEMPLATE_TEXT.code,
+            page.rel,
+            p.line,
+            "this paragraph is the template's text, unchanged ('"
+            + (p.text if len(p.text) <= 60 else p.text[:57] + "...")
+            + "'): replace it with your own words, or delete it.",
+        )
+        for p in template_text.unchanged(page)
+    ]
+
+
+def _page_placeholders(case, page: SectionFile, *, is_section: bool) -> list[Finding]:
+    """PLH001: placeholders in a page's prose, headings and front matter. A section's
+    '[Write here: ...]' prompts are HDG005 (above), so they are not reported twice."""
+    defined = placeholders.defined_words(case)
+    found = placeholders.find(
+        "\n".join(page.body_lines), page.body_start, defined=defined, prompts=not is_section
+    )
+    for h in page.headings:
+        found += placeholders.find(h.text, h.line, defined=defined, prompts=not is_section)
+    out = placeholders.findings(page.rel, found)
+    for key, value in page.meta.items():
+        if key not in ("section", "status"):
+            got = placeholders.in_value(value, page.line_of(key), defined=defined)
+            out += placeholders.findings(page.rel, got, " in the front matter")
     return out
 
 

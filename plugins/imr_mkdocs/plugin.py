@@ -27,11 +27,12 @@ from imr_site.case.findings import CaseError, Finding, Severity
 from imr_site.case.model import Case
 from imr_site.case.sections import STATUS_LABELS
 from imr_site.people import abbreviations
-from imr_site.publish import editions, offline, site
+from imr_site.publish import editions, offline, preview, site
 from imr_site.publish.final import final_build_refusals
 from imr_site.publish.manifest import write_final_manifest
 from imr_site.review.registry import load_case, run_checks
 from imr_site.review.status import status_block
+from imr_site.sections import links
 from imr_site.signoff.model import is_signed_off
 
 log = logging.getLogger("mkdocs.plugins.imr")
@@ -85,6 +86,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self._not_from_case: set[str] = set()  # theme and plugin files: no case data in them
         self.leak_error: editions.LeakError | None = None  # set when the leak gate stops a build
         self.pdf_error = None  # set when the PDF could not be made (publish.pdf.PdfError)
+        self.build_error: Exception | None = None  # what stopped the last build, if anything
+        self.case_error: CaseError | None = None  # `imr serve` only: why the case cannot be read
         # A PDF already rendered for this case and edition (by the build an offline bundle
         # accompanies): copied into the site instead of being rendered a second time.
         self.pdf_source: Path | None = None
@@ -98,9 +101,14 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_startup(self, *, command, dirty):
         self.command = command
 
+    def on_shutdown(self):
+        # MkDocs keeps this instance for the process: a later build is not a preview.
+        self.command = "build"
+
     def on_config(self, config):
         # MkDocs keeps one plugin instance per process: forget the previous build's outputs.
         self.pdf_path = self.manifest_path = self.commit = self.pdf_error = None
+        self.build_error = None
         self.dirty = False
         self._print_html, self._page_urls, self._blocks = {}, {}, {}
         self._process_html = None  # the restricted process page, for the PDF on request
@@ -112,10 +120,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 f"The data folder ({self.config.data_dir}) is inside docs/, so the chronology and the "
                 "people key would be published with the site. Move data/ beside docs/."
             )
+        self.case_error = None
         try:
             self.case = load_case(root, options=dict(self.config), docs_dir=docs)
         except CaseError as e:
-            raise PluginError(_case_error_message(e)) from None
+            if self.command != "serve":
+                raise PluginError(_case_error_message(e)) from None
+            # The live preview shows the problem in place of every page, not a stale site.
+            self.case, self.case_error, self.findings = None, e, list(e.findings)
+            log.error(_case_error_message(e))
+            return config
         self.findings = run_checks(self.case)
         if self.config.final:
             # Before anything is written: a refused final build leaves the old site as it was.
@@ -158,6 +172,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             config.theme["font"] = False
             log.debug("theme.font set to false: the site must work offline")
         config.extra_css.append(ASSET_PREFIX + "imr.css")
+        if self.command == "serve":
+            config.extra_css.append(ASSET_PREFIX + preview.CSS)
         # The chronology page's filters: plain JavaScript shipped with the package.
         config.extra_css.append(ASSET_PREFIX + "chronology.css")
         config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
@@ -178,6 +194,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        if self.case_error is not None:
+            return files
         for rel, path in site.site_assets():
             files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
         if offline.is_offline(config):
@@ -245,6 +263,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return f"IMRBLOCK{self._token}{name}"
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if self.case_error is not None:
+            return markdown
         sid = self._pages.get(page.file.src_uri)
         blocks = site.section_blocks(self.case, sid) if sid else {}
         if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
@@ -271,6 +291,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self.case_error is not None:
+            return preview.error_page(self.case_error.findings)
         sid = self._pages.get(page.file.src_uri)
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)
@@ -282,12 +304,21 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             self._page_urls[sid] = page.file.dest_uri
         if page.file.src_uri == site.PROCESS_PAGE and page.file.generated_by:
             self._process_html = (page.file.dest_uri, html)
+        if self.command == "serve":  # the live preview only: never in a built site
+            rel = self.case.rel(Path(page.file.abs_src_path)) if page.file.abs_src_path else ""
+            shown = preview.page_findings(
+                self.findings, rel, home=page.is_homepage, pages={p.rel for p in self.case.pages}
+            )
+            anonymised = self.case.config.edition == ANONYMISED
+            html = preview.findings_banner(shown, anonymised=anonymised) + html
         return site.banner(self.case, self.status) + html
 
     # --- after the site ---------------------------------------------------------------------
 
     @event_priority(-50)  # after other plugins (search, sitemap) have written their files
     def on_post_build(self, *, config):
+        if self.case_error is not None:
+            return
         copies = site.data_copies(config.site_dir, self.case.data_path)
         if copies:
             editions.discard(self._staging)
@@ -331,6 +362,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         )
 
     def on_build_error(self, *, error):
+        self.build_error = error  # `imr build` says why once (MkDocs' own line is then quiet)
         # Whatever went wrong, a half-built anonymised edition is never left behind.
         if self._staging is not None:
             editions.discard(self._staging)
@@ -364,7 +396,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             self.pdf_error = e
             raise PluginError(str(e)) from None
         # What the PDF could not show is a finding like any other (and can be switched off).
-        for f in self.case.config.rules.apply(result.findings):
+        for f in links.without_repeats(
+            self.case.config.rules.apply(result.findings), self.findings
+        ):
             self.findings.append(f)
             (log.info if f.severity is Severity.INFO else log.warning)(str(f))
         self.pdf_path = out
@@ -393,8 +427,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             log.info(f"Manifest written: {self.manifest_path}")
 
     def on_serve(self, server, *, config, builder):
-        data = self.case.data_path if self.case else None
-        if data and data.is_dir():
+        root = Path(config.config_file_path or ".").resolve().parent
+        data = (root / self.config.data_dir).resolve()
+        if data.is_dir():
             server.watch(str(data))
         return server
 
