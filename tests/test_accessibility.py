@@ -69,6 +69,30 @@ def test_every_page_of_a_new_case(browser, new_case_site):
     assert_accessible(audit_site(browser, new_case_site))
 
 
+def test_the_dark_scheme(browser, tmp_path):
+    """With Material's dark scheme (palette: scheme: slate) the site's own colours still have the
+    contrast they need: the pages with the banner and the generated blocks."""
+    case = copy_example(tmp_path / "case")
+    yml = case / "mkdocs.yml"
+    text = yml.read_text(encoding="utf-8")
+    assert "  language: en\n" in text
+    yml.write_text(
+        text.replace("  language: en\n", "  language: en\n  palette:\n    scheme: slate\n"), "utf-8"
+    )
+    build_site(case, pdf=False)
+    assert 'data-md-color-scheme="slate"' in (case / "site" / "index.html").read_text("utf-8")
+    pages = [
+        "index.html",
+        "00-introduction.html",
+        "03-chronology.html",
+        "06-recommendations.html",
+        "08-action-plan.html",
+        "11-abbreviations.html",
+        "review-status.html",
+    ]
+    assert_accessible(audit_site(browser, case / "site", pages))
+
+
 def test_wide_tables_at_phone_width(browser, built_example):
     """At phone width the chronology and the action plan scroll sideways inside their wrappers."""
     pages = ["03-chronology.html", "08-action-plan.html"]
