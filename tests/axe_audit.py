@@ -65,8 +65,8 @@ def serve(site_dir: Path) -> Iterator[str]:
         thread.join()
 
 
-def audit_page(page, url: str, name: str) -> list[Violation]:
-    """axe-core's WCAG 2.2 A/AA violations on one page (a Playwright page), every impact."""
+def audit_page(page, url: str, name: str, tags: list[str] = WCAG_TAGS) -> list[Violation]:
+    """axe-core's violations of the rules with these tags on one page (a Playwright page)."""
     page.goto(url, wait_until="load")
     page.add_script_tag(path=str(AXE_JS))
     results = page.evaluate(
@@ -77,7 +77,7 @@ def audit_page(page, url: str, name: str) -> list[Violation]:
             rule: v.id, impact: v.impact, help: v.help + ' (' + v.helpUrl + ')',
             nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html})),
         })))""",
-        WCAG_TAGS,
+        tags,
     )
     return [
         Violation(
@@ -89,7 +89,11 @@ def audit_page(page, url: str, name: str) -> list[Violation]:
 
 
 def audit_site(
-    context, site_dir: Path, pages: list[str] | None = None, viewport: dict | None = None
+    context,
+    site_dir: Path,
+    pages: list[str] | None = None,
+    viewport: dict | None = None,
+    tags: list[str] = WCAG_TAGS,
 ) -> list[Violation]:
     """Every violation on the given pages (default: all) of a built site, in one browser context,
     at the given viewport (default: the browser's, 1280 x 720).
@@ -107,7 +111,7 @@ def audit_site(
         )
         try:
             for name in pages or site_pages(site_dir):
-                found += audit_page(page, base + name, name)
+                found += audit_page(page, base + name, name, tags)
         finally:
             page.close()
     assert outside == [], f"pages loaded resources from outside the site: {outside}"
@@ -152,10 +156,13 @@ def chromium() -> Iterator[object]:
 
 
 if __name__ == "__main__":
+    # --more: also axe's experimental rules and WCAG AAA (not required; for the record)
+    more = "--more" in sys.argv
+    tags = WCAG_TAGS + ["experimental", "wcag2aaa", "wcag21aaa"] if more else WCAG_TAGS
     with chromium() as ctx:
-        for site in sys.argv[1:]:
-            found = audit_site(ctx, Path(site))
+        for site in [a for a in sys.argv[1:] if a != "--more"]:
+            found = audit_site(ctx, Path(site), tags=tags)
             print(f"== {site}: {len(site_pages(Path(site)))} pages, axe-core {AXE_VERSION}")
             print(summary(found) or "no violations")
-            for v in blocking(found):
+            for v in [] if more else blocking(found):
                 print(v)
