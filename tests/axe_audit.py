@@ -68,7 +68,20 @@ def serve(site_dir: Path) -> Iterator[str]:
 def audit_page(page, url: str, name: str, tags: list[str] = WCAG_TAGS) -> list[Violation]:
     """axe-core's violations of the rules with these tags on one page (a Playwright page)."""
     page.goto(url, wait_until="load")
-    page.add_script_tag(path=str(AXE_JS))
+    return run_axe(page, name, tags)
+
+
+def run_axe(page, name: str, tags: list[str] = WCAG_TAGS) -> list[Violation]:
+    """axe-core on a page as it is now (after a search was typed, say), named ``name``."""
+    # Colours read halfway through a transition (Material fades search results in) are not
+    # the page's: let running transitions and animations finish first.
+    page.evaluate(
+        """Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+            .map(a => a.finished.catch(() => null))).then(() => null)"""
+    )
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE_JS))
     results = page.evaluate(
         """tags => axe.run(document, {
             runOnly: {type: 'tag', values: tags},

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from axe_audit import audit_site, blocking, chromium, serve, site_pages
+from axe_audit import audit_site, blocking, chromium, run_axe, serve, site_pages
 from conftest import CHROMIUM, build_site, copy_example
 
 pytestmark = pytest.mark.browser
@@ -117,12 +117,19 @@ def test_the_chronology_table_scrolls_from_the_keyboard(browser, built_example):
         page.close()
 
 
-def test_the_search_dialog_has_a_name(browser, built_example):
+def test_search_with_its_results_open(browser, built_example):
+    """The search dialog has a name, and its results pass too (they exist only once typed for)."""
     with serve(built_example.site_dir) as base:
         page = browser.new_page()
         page.goto(base + "index.html")
-        assert page.locator(".md-search").get_attribute("aria-label") == "Search"
+        assert page.get_by_role("dialog", name="Search").count() == 1
+        page.click(".md-search__input")
+        page.keyboard.type("falls")
+        page.wait_for_selector(".md-search-result__item mark")
+        assert "matching document" in page.inner_text(".md-search-result__meta")
+        found = run_axe(page, "index.html, search for 'falls'")
         page.close()
+    assert_accessible(found)
 
 
 @pytest.mark.slow
