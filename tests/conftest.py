@@ -117,6 +117,15 @@ def built_example(tmp_path_factory) -> BuiltExample:
     return BuiltExample(case_dir, case_dir / "site", plugin.pdf_path, text, warnings)
 
 
+@pytest.fixture(scope="session")
+def built_anonymised_example(tmp_path_factory) -> Path:
+    """The example's anonymised edition, HTML only (its PDF is tested elsewhere); the site folder."""
+    case_dir = copy_example(tmp_path_factory.mktemp("example-anonymised"))
+    plugin, warnings = build_site(case_dir, edition="anonymised", pdf=False)
+    assert plugin.leak_error is None and warnings == [], warnings
+    return case_dir / "site"
+
+
 @pytest.fixture(autouse=True)
 def no_unexpected_mkdocs_warnings(request):
     """Any MkDocs warning logged during a test fails it, unless the test says it expects some

@@ -163,3 +163,77 @@ def test_filter_on_the_built_example_site(browser_context, built_example):
     pg.close()
     assert errors == []
     assert all(u.startswith(("file://", "data:", "blob:")) for u in requests), requests
+
+
+def active(page) -> str:
+    """The focused element: its data-filter, or its id."""
+    return page.evaluate("document.activeElement.dataset.filter || document.activeElement.id")
+
+
+def wait_count(page, n: int) -> None:
+    page.wait_for_function(f"document.querySelector('[data-count]').textContent === '{n}'")
+
+
+def test_filters_from_the_keyboard_alone(page):
+    """Each control is reached with Tab, in reading order, and worked with its keys; the table
+    is the next stop after the filters."""
+    page.focus('[data-filter="source"]')
+    page.keyboard.press("ArrowDown")  # the first source, GP practice
+    wait_count(page, 2)
+    page.keyboard.press("ArrowUp")  # back to all sources
+    wait_count(page, 4)
+    page.keyboard.press("Tab")
+    assert active(page) == "type"
+    page.keyboard.press("Tab")
+    assert active(page) == "key"
+    page.keyboard.press("Space")
+    wait_count(page, 1)
+    page.keyboard.press("Space")
+    wait_count(page, 4)
+    passed = []
+    for _ in range(10):  # a date field takes a Tab for each of its day, month and year
+        page.keyboard.press("Tab")
+        passed.append(active(page))
+        if passed[-1] == "text":
+            break
+    assert passed[0] == "from" and "to" in passed and passed[-1] == "text"
+    page.keyboard.type("fall")
+    wait_count(page, 2)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Clear filters
+    wait_count(page, 4)
+    assert page.input_value('[data-filter="text"]') == ""
+    page.keyboard.press("Tab")
+    assert active(page) == "imr-chronology-entries"
+
+
+def test_controls_and_the_count_as_a_screen_reader_finds_them(page):
+    named = [
+        ("search", "Filter the chronology"),
+        ("combobox", "Source"),
+        ("combobox", "Contact type"),
+        ("checkbox", "Key episodes only"),
+        ("searchbox", "Search"),
+        ("button", "Clear filters"),
+        ("region", "Chronology entries"),
+    ]
+    for role, name in named:
+        assert page.get_by_role(role, name=name, exact=True).count() == 1, (role, name)
+    assert page.get_by_label("From", exact=True).get_attribute("type") == "date"
+    assert page.get_by_label("To", exact=True).get_attribute("type") == "date"
+    # The match count is announced politely, as a whole sentence, when it changes.
+    status = page.get_by_role("status")
+    assert status.get_attribute("aria-live") == "polite"
+    assert status.get_attribute("aria-atomic") == "true"
+    assert status.inner_text() == "Showing 4 of 4 entries."
+    page.fill('[data-filter="text"]', "fall")
+    wait_count(page, 2)
+    assert status.inner_text() == "Showing 2 of 4 entries."
+    # The timeline is a named picture whose description says what it shows and where the
+    # entries are in words; its caption links to the table.
+    picture = page.get_by_role("img", name="Contacts per month by contact type")
+    description = picture.evaluate("e => e.querySelector('desc').textContent")
+    assert description.startswith("Bar chart of 4 contacts per month")
+    assert description.endswith("Every entry is listed in the chronology table.")
+    link = page.get_by_role("link", name="Every entry is listed in the table below")
+    assert link.get_attribute("href") == "#imr-chronology-entries"

@@ -174,6 +174,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         config.extra_css.append(ASSET_PREFIX + "imr.css")
         if self.command == "serve":
             config.extra_css.append(ASSET_PREFIX + preview.CSS)
+        # Names Material's search dialog for screen readers (imr_site/publish/assets/imr.js).
+        config.extra_javascript.append(ASSET_PREFIX + "imr.js")
         # The chronology page's filters: plain JavaScript shipped with the package.
         config.extra_css.append(ASSET_PREFIX + "chronology.css")
         config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
