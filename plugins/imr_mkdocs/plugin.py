@@ -57,6 +57,7 @@ class IMRPluginConfig(Config):
     pdf_keywords = opt.ListOfItems(opt.Type(str), default=[])  # extra PDF metadata keywords
     schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
     status_page = opt.Type(bool, default=True)  # the generated "Review status" page
+    reference_docx = opt.Optional(opt.Type(str))  # `imr export docx`: the board's Word styles
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -359,6 +360,12 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 Path(config.site_dir), self.case, self.findings, self.status, self.commit
             )
             log.info(f"Manifest written: {self.manifest_path}")
+
+    @property
+    def section_pages(self) -> tuple[dict[str, str], dict[str, str]]:
+        """What the last build showed of each section: (section id -> page content HTML,
+        section id -> page URL). The Word export and the redline read the report from here."""
+        return dict(self._print_html), dict(self._page_urls)
 
     def on_serve(self, server, *, config, builder):
         data = self.case.data_path if self.case else None
