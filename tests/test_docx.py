@@ -347,3 +347,17 @@ def test_cli_export_writes_the_document_and_refuses_a_missing_reference(tmp_path
     shutil.rmtree(case_dir / "docs")
     assert main(["export", "docx", str(case_dir), "-o", str(tmp_path / "x.docx")]) == 2
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_generated_block_is_emptied_before_parsing_and_nothing_else():
+    from imr_site.publish.pdf.html import empty_block
+
+    html = (
+        '<p>before</p><div class="imr-chronology" data-imr-block="chronology"><div><div>'
+        "<table><tr><td>&lt;/div&gt; row</td></tr></table></div></div><p>x</p></div>"
+        "<p>after</p><div>kept</div>"
+    )
+    assert empty_block(html, "chronology") == (
+        '<p>before</p><div data-imr-block="chronology"></div><p>after</p><div>kept</div>'
+    )
+    assert empty_block(html, "actions") == html

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from imr_site.case.editions import hidden_fields
 from imr_site.chronology.render import TABLE_FIELDS, build_rows
 from imr_site.publish.pdf.document import numbered_title
-from imr_site.publish.pdf.html import Element, parse
+from imr_site.publish.pdf.html import Element, empty_block, parse
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 # Generated blocks compared from their data, entry by entry, not as page text.
@@ -153,6 +153,8 @@ class Redline:
 def page_blocks(html: str) -> list[Block]:
     """A section's page as the blocks of text a reader sees, in order."""
     out: list[Block] = []
+    for name in FROM_DATA:
+        html = empty_block(html, name)
     _visit(parse(html), out)
     return out
 
