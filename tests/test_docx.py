@@ -335,10 +335,22 @@ def test_reference_document_gives_styles_and_keeps_its_header(built_example, tmp
 
 def test_cli_export_writes_the_document_and_refuses_a_missing_reference(tmp_path, capsys):
     case_dir = copy_example(tmp_path / "case")
+    reference = docx.Document()
+    reference.sections[0].header.paragraphs[0].text = "Board logo here"
+    reference.save(str(case_dir / "board.docx"))
+    config = case_dir / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace(
+        "      edition: restricted\n",
+        "      edition: restricted\n      reference_docx: board.docx\n",
+    )
+    config.write_text(text, encoding="utf-8")
     out = tmp_path / "out" / "report.docx"
     assert main(["export", "docx", str(case_dir), "-o", str(out)]) == 0
     assert "Word document written" in capsys.readouterr().out
-    assert docx.Document(str(out)).core_properties.title.endswith("(restricted edition)")
+    written = docx.Document(str(out))
+    assert written.core_properties.title.endswith("(restricted edition)")
+    assert written.sections[0].header.paragraphs[0].text == "Board logo here"
     assert main(["export", "docx", str(case_dir), "-o", str(out)]) == 2  # exists: --force
     assert "already exists" in capsys.readouterr().err
     missing = tmp_path / "none.docx"

@@ -80,6 +80,15 @@ def cmd_docx(args) -> int:
     if reference is not None and not Path(reference).is_file():
         _err(f"The reference document {reference} does not exist. Nothing was written.")
         return EXIT_UNUSABLE
+    if args.output:
+        # Said before the build, which takes a while: a file the author named is never replaced
+        # without --force (the default, in site/, is the build's own output and is replaced).
+        if Path(args.output).suffix.lower() != ".docx":
+            _err(f"{args.output}: the file name must end in .docx. Nothing was written.")
+            return EXIT_UNUSABLE
+        if Path(args.output).exists() and not args.force:
+            _err(f"{args.output} already exists; add --force to replace it. Nothing was written.")
+            return EXIT_UNUSABLE
     final = args.final or final_in_settings(case_dir)
     try:
         with rendered_report(case_dir, args.edition, final=final) as built:
@@ -89,12 +98,6 @@ def cmd_docx(args) -> int:
                 if args.output
                 else case_dir / "site" / f"{case.config.output_stem}.docx"
             )
-            if out.suffix.lower() != ".docx":
-                _err(f"{out}: the file name must end in .docx. Nothing was written.")
-                return EXIT_UNUSABLE
-            if out.exists() and not args.force and args.output:
-                _err(f"{out} already exists; add --force to replace it. Nothing was written.")
-                return EXIT_UNUSABLE
             out.parent.mkdir(parents=True, exist_ok=True)
             result = write_docx(
                 case,
