@@ -182,6 +182,11 @@ def test_html_marks_with_ins_and_del_and_folds_unchanged_sections(v1_to_v2):
     assert len(folded) == 11 and "8. Sign-off of the IMR &amp; chronology" in folded
     assert "<del>final</del>" in html and "<ins>in review</ins>" in html
     assert "http" not in re.sub(r"<meta[^>]*>", "", html)  # nothing to fetch
+    # the stylesheet (quotes and all) is in the page as written, not HTML-escaped
+    from imr_site.publish.redline.write import TEMPLATES
+
+    css = (TEMPLATES.folder / "redline.css").read_text(encoding="utf-8")
+    assert css.strip() in html
 
 
 def test_pdf_is_written(v1_to_v2):
