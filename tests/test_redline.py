@@ -204,6 +204,17 @@ def test_no_change_says_no_changes(repo, capsys):
     assert "No changes" in (repo / "site" / "same.html").read_text(encoding="utf-8")
 
 
+def test_the_same_version_twice_is_built_once_and_has_no_changes(repo, monkeypatch):
+    from imr_site.publish.redline import revisions
+
+    builds = []
+    real = revisions._built
+    monkeypatch.setattr(revisions, "_built", lambda *a: builds.append(a) or real(*a))
+    redline, _ = revisions.make_redline(repo, "v1", "v1")
+    assert not redline.changed and len(builds) == 1
+    assert {s.status for s in redline.sections} == {"unchanged"}
+
+
 def test_unknown_revision_and_not_git(repo, tmp_path, capsys):
     assert main(["diff", "v9", "--case", str(repo), "--format", "json"]) == 2
     assert "Git knows no version called 'v9'" in capsys.readouterr().err

@@ -135,3 +135,10 @@ def export_tree(root: Path, commit: str, dest: Path) -> bool:
             ]
             tar.extractall(dest, members=safe)  # noqa: S202
     return True
+
+
+def tree_id(root: Path, commit: str) -> str | None:
+    """The hash of the case folder's tree at ``commit`` (equal hashes: identical contents)."""
+    folder = prefix(root).rstrip("/")
+    out = _git(root, "rev-parse", "--verify", "--quiet", f"{commit}:{folder}")
+    return out.strip() if out and out.strip() else None

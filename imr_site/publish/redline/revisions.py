@@ -78,7 +78,10 @@ def make_redline(
     with version_folder(case_dir, old) as (old_dir, old_version):
         old_built = _built(old_dir, old_version, edition)
         with version_folder(case_dir, new) as (new_dir, new_version):
-            new_built = _built(new_dir, new_version, edition)
+            if _same_files(case_dir, old_version, new_version):
+                new_built = old_built  # the same files: built once, compared with itself
+            else:
+                new_built = _built(new_dir, new_version, edition)
     a, b = old_built.case, new_built.case
     chronology, chron_columns = compare_chronology(a, b)
     actions, action_columns = compare_actions(a, b)
@@ -94,6 +97,21 @@ def make_redline(
         columns={"chronology": chron_columns, "actions": action_columns},
     )
     return redline, [a, b]
+
+
+def _same_files(case_dir: Path, old: Version, new: Version) -> bool:
+    """Whether two versions hold exactly the same case folder (Git's tree hashes agree)."""
+    if old.commit is None:
+        return False
+    new_commit = new.commit
+    if new_commit is None:  # the working tree: the same as HEAD only if nothing is uncommitted
+        if gitrepo.uncommitted(case_dir) != []:
+            return False
+        new_commit = gitrepo.head_commit(case_dir)
+    if new_commit is None:
+        return False
+    tree = gitrepo.tree_id(case_dir, old.commit)
+    return tree is not None and tree == gitrepo.tree_id(case_dir, new_commit)
 
 
 def _built(folder: Path, version: Version, edition: str | None):
