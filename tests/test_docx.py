@@ -243,9 +243,14 @@ def test_links_lists_tables_pictures_and_footnotes_from_a_section(built_example,
         body = z.read("word/document.xml").decode()
         notes = z.read("word/footnotes.xml").decode()
         rels = z.read("word/_rels/document.xml.rels").decode()
+        settings = z.read("word/settings.xml").decode()
         media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
     assert "The footnote text." in notes and "↩" not in notes
     assert '<w:footnoteReference w:id="1"/>' in body
+    assert (
+        '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr><w:compat>'
+        in (settings.replace("\n", ""))
+    )
     assert 'Target="https://www.legislation.gov.uk/ukpga/2014/23/section/44"' in rels
     assert 'TargetMode="External"' in rels
     # the link to another section's heading goes to that heading's bookmark

@@ -555,6 +555,30 @@ class _Writer:
             part._element = parse_xml(xml)
         else:
             part._blob = xml
+        self._name_separators()
+
+    def _name_separators(self) -> None:
+        """Name the separator notes in the settings, as Word itself does when a document has
+        footnotes (``w:footnotePr`` sits before the compatibility settings)."""
+        from docx.oxml import parse_xml
+
+        settings = self.doc.settings.element
+        if settings.find(f"{W}footnotePr") is not None:
+            return
+        note_pr = parse_xml(
+            f'<w:footnotePr xmlns:w="{ooxml.NAMESPACES["w"]}"><w:footnote w:id="-1"/>'
+            '<w:footnote w:id="0"/></w:footnotePr>'
+        )
+        later = ("endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema")
+        later += ("themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats")
+        later += ("doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown")
+        later += ("smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags")
+        later += ("decimalSymbol", "listSeparator")
+        following = next((c for c in settings if c.tag.split("}")[-1] in later), None)
+        if following is not None:
+            following.addprevious(note_pr)
+        else:
+            settings.append(note_pr)
 
 
 def _append(story, paragraph_xml: str) -> None:
