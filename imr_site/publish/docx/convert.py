@@ -116,6 +116,7 @@ class SectionConverter:
         self._title_done = False
         self._level = 1
         self._pending: list[str] = []  # bookmarks waiting for the next paragraph
+        self._page_break = False  # the title starts a new page (not after a section break)
 
     # -- entry point
 
