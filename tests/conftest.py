@@ -88,6 +88,10 @@ class BuiltExample:
     pdf: Path
     pdf_text: str  # pdftotext -layout, pages separated by \f
     warnings: list[str]
+    # what the site showed of each section (section id -> page HTML, -> page URL): the Word
+    # export's tests write from these without building again
+    section_html: dict = None
+    section_urls: dict = None
 
     def html(self, section_id: str) -> str:
         from imr_site.review.registry import load_case
@@ -114,7 +118,9 @@ def built_example(tmp_path_factory) -> BuiltExample:
         text=True,
         check=True,
     ).stdout
-    return BuiltExample(case_dir, case_dir / "site", plugin.pdf_path, text, warnings)
+    return BuiltExample(
+        case_dir, case_dir / "site", plugin.pdf_path, text, warnings, *plugin.section_pages
+    )
 
 
 @pytest.fixture(scope="session")

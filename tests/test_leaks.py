@@ -229,7 +229,7 @@ def test_office_attachment_is_read(tmp_path):
         )
     leaks, problems = scan_output(site, IDS)
     assert problems == [] and {(leak.file, leak.where) for leak in leaks} == {
-        ("letter.docx", "attachment")
+        ("letter.docx", "document text")
     }
     (site / "broken.xlsx").write_bytes(b"not a zip")
     assert scan_output(site, IDS)[1]

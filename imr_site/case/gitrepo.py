@@ -83,3 +83,62 @@ def last_change(root: Path, path: Path) -> LastChange | None:
         return None
     author, _, date = out.strip().partition("|")
     return LastChange(author, date)
+
+
+def resolve(root: Path, revision: str) -> str | None:
+    """The full hash of the commit a revision (tag, branch, commit, HEAD~2) names, or None."""
+    if revision.startswith("-"):
+        return None  # never read as an option
+    out = _git(
+        root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+    )
+    return out.strip() if out and out.strip() else None
+
+
+def commit_date(root: Path, commit: str) -> str | None:
+    """The day a commit was made (YYYY-MM-DD), or None."""
+    out = _git(root, "log", "-1", "--format=%cs", commit, "--")
+    return out.strip() or None if out else None
+
+
+def export_tree(root: Path, commit: str, dest: Path) -> bool:
+    """Write the case folder as it was at ``commit`` into ``dest`` (a new, empty folder), with
+    `git archive`; False when Git cannot."""
+    import io
+    import tarfile
+
+    if shutil.which("git") is None:
+        return False
+    folder = prefix(root).rstrip("/")
+    tree = f"{commit}:{folder}" if folder else commit
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "archive", "--format=tar", tree],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    if done.returncode != 0:
+        return False
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(dest, filter="data")
+        else:  # Python before 3.11.4: refuse anything outside dest by hand
+            safe = [
+                m
+                for m in tar.getmembers()
+                if (m.isfile() or m.isdir())
+                and not m.name.startswith(("/", ".."))
+                and ".." not in m.name.split("/")
+            ]
+            tar.extractall(dest, members=safe)  # noqa: S202
+    return True
+
+
+def tree_id(root: Path, commit: str) -> str | None:
+    """The hash of the case folder's tree at ``commit`` (equal hashes: identical contents)."""
+    folder = prefix(root).rstrip("/")
+    out = _git(root, "rev-parse", "--verify", "--quiet", f"{commit}:{folder}")
+    return out.strip() if out and out.strip() else None

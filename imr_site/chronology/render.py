@@ -385,6 +385,32 @@ def _add_months(d: dt.date, n: int) -> dt.date:
 # --- the block ---------------------------------------------------------------------------------
 
 
+EMPTY_TEXT = (
+    "No chronology entries yet: add them to data/chronology.yml (or import a spreadsheet with "
+    "imr chronology import FILE)."
+)
+
+
+def summary_text(rows: list[Row], review_period: str) -> str:
+    """The line above the table in print (PDF, Word): entries, their dates, key episodes."""
+    dated = [r for r in rows if r.start]
+    keys = sum(1 for r in rows if r.entry.key_episode)
+    span = f", from {dated[0].date_text} to {dated[-1].date_text}" if dated else ""
+    return (
+        f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}{span}; {keys} key "
+        f"episode{'' if keys == 1 else 's'}. Review period: {review_period}."
+    )
+
+
+def timeline_caption(timeline: Timeline) -> str:
+    caption = "Contacts per month by contact type"
+    if timeline.year_only:
+        caption += f"; {timeline.year_only} dated by year only not shown"
+    if timeline.undated:
+        caption += f"; {timeline.undated} without a readable date not shown"
+    return caption + "."
+
+
 def chronology_block(case) -> str:
     """HTML for the chronology section: summary, timeline, filters and the table."""
     with gc_paused():

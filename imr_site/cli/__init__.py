@@ -17,6 +17,8 @@ from imr_site.cli import (
     build,
     check,
     chronology,
+    diff,
+    export,
     finalise,
     glossary,
     new,
@@ -38,6 +40,8 @@ COMMAND_GROUPS = [
     actions,
     glossary,
     people,
+    export,
+    diff,
     spelling,
 ]
 

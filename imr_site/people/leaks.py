@@ -309,6 +309,29 @@ def _decodings(data: bytes) -> list[str]:
     return list(dict.fromkeys([data.decode("utf-8", errors="replace"), decode_text(data)]))
 
 
+# What each part of an Office document is, for the message: a Word document's text, its
+# headers and footers, footnotes, comments and properties are each read.
+_OFFICE_PARTS = (
+    ("word/document.xml", "document text"),
+    ("word/header", "page header"),
+    ("word/footer", "page footer"),
+    ("word/footnotes", "footnotes"),
+    ("word/endnotes", "endnotes"),
+    ("word/comments", "comments"),
+    ("docProps/core.xml", "document properties"),
+    ("docProps/app.xml", "document properties"),
+    ("docProps/custom.xml", "document properties"),
+    ("_rels/", "link addresses"),
+)
+
+
+def _member_kind(name: str) -> str:
+    for prefix, kind in _OFFICE_PARTS:
+        if name.startswith(prefix) or (prefix == "_rels/" and "_rels/" in name):
+            return kind
+    return "attachment"
+
+
 def _zip_texts(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     views: list[tuple[str, str]] = []
     try:
@@ -321,9 +344,14 @@ def _zip_texts(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
                 if b"\x00" in member[:4096]:
                     continue
                 text = member.decode("utf-8", errors="replace")
+                kind = _member_kind(info.filename)
                 # Word splits text into runs (<w:t>Mar</w:t><w:t>sh</w:t>): read it both ways.
-                views.append(("attachment", _ANY_TAG.sub("", text)))
-                views.append(("attachment", html.unescape(_ANY_TAG.sub(" ", text))))
+                views.append((kind, _ANY_TAG.sub("", text)))
+                views.append((kind, html.unescape(_ANY_TAG.sub(" ", text))))
+                # Alt text, link addresses and titles are attributes (descr="...", Target=...).
+                attributes = html.unescape("\n".join(m.group(2) for m in _ATTRIBUTE.finditer(text)))
+                views.append((f"{kind} (alt text, links)", attributes))
+                views.append((f"{kind} (links)", _LINK_SEPARATORS.sub(" ", unquote(attributes))))
     except (zipfile.BadZipFile, OSError, RuntimeError) as e:
         return [], [f"the attachment cannot be opened to check it ({e})"]
     return views, []

@@ -52,6 +52,12 @@ class BuildResult:
     status: str  # DRAFT or FINAL
     rules: RuleOverrides
     outputs: list[tuple[str, Path]] = field(default_factory=list)  # (label, file) written
+    # What the site shows of each section (section id -> page content HTML, -> page URL), the
+    # case as the build read it, and the cover's version: for the Word export and the redline.
+    section_html: dict[str, str] = field(default_factory=dict)
+    section_urls: dict[str, str] = field(default_factory=dict)
+    case: object = None
+    version: str = ""
 
 
 class SeenBefore(logging.Filter):
@@ -202,6 +208,8 @@ def build_site(
         # MkDocs hands the same plugin object to every build in a process: keep this build's
         # results before the bundle's build replaces them.
         result = BuildResult(shown, plugin.findings, plugin.status, plugin.case.config.rules)
+        result.section_html, result.section_urls = plugin.section_pages
+        result.case, result.version = plugin.case, plugin.version_text
         written = [("PDF", plugin.pdf_path), ("Manifest", plugin.manifest_path)]
         if bundle:
             out = site_dir / f"{plugin.case.config.output_stem}.zip"

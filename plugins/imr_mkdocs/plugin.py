@@ -59,6 +59,7 @@ class IMRPluginConfig(Config):
     schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
     status_page = opt.Type(bool, default=True)  # the generated "Review status" page
     with_process = opt.Type(bool, default=False)  # the process record in the (restricted) PDF
+    reference_docx = opt.Optional(opt.Type(str))  # `imr export docx`: the board's Word styles
 
 
 def _case_error_message(e: CaseError) -> str:
@@ -427,6 +428,12 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 Path(config.site_dir), self.case, self.findings, self.status, self.commit
             )
             log.info(f"Manifest written: {self.manifest_path}")
+
+    @property
+    def section_pages(self) -> tuple[dict[str, str], dict[str, str]]:
+        """What the last build showed of each section: (section id -> page content HTML,
+        section id -> page URL). The Word export and the redline read the report from here."""
+        return dict(self._print_html), dict(self._page_urls)
 
     def on_serve(self, server, *, config, builder):
         root = Path(config.config_file_path or ".").resolve().parent

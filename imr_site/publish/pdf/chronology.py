@@ -10,7 +10,15 @@ header row repeats on every landscape page.
 from __future__ import annotations
 
 from imr_site.chronology.model import Chronology, gc_paused
-from imr_site.chronology.render import TABLE_FIELDS, build_rows, subject_dob, timeline_svg
+from imr_site.chronology.render import (
+    EMPTY_TEXT,
+    TABLE_FIELDS,
+    build_rows,
+    subject_dob,
+    summary_text,
+    timeline_caption,
+    timeline_svg,
+)
 from imr_site.publish.pdf import markup
 from imr_site.publish.pdf.convert import LONG_WORD, Image, breakable_text
 
@@ -40,34 +48,18 @@ def chronology_typst(case, images: list[Image], timeline_name: str = "img/timeli
 def _chronology(case, images: list[Image], timeline_name: str) -> str:
     chron: Chronology | None = case.data.get("chronology")
     if chron is None or not chron.entries:
-        return markup.text(
-            "No chronology entries yet: add them to data/chronology.yml (or import a "
-            "spreadsheet with imr chronology import FILE)."
-        )
+        return markup.text(EMPTY_TEXT)
     dob = subject_dob(case)
     rows = build_rows(chron, dob)
     labels = {c.key: c.label for c in case.spec.chronology_columns}
-    dated = [r for r in rows if r.start]
-    keys = sum(1 for r in rows if r.entry.key_episode)
-    out: list[str] = []
-    span = f", from {dated[0].date_text} to {dated[-1].date_text}" if dated else ""
-    out.append(
-        markup.text(
-            f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}{span}; {keys} key "
-            f"episode{'' if keys == 1 else 's'}. Review period: {case.config.review_period_text}."
-        )
-    )
+    out = [markup.text(summary_text(rows, case.config.review_period_text))]
     timeline = timeline_svg(chron, case.config.review_start, case.config.review_end)
     if timeline is not None:
         images.append(Image(timeline_name, str(timeline.svg).encode("utf-8")))
-        caption = "Contacts per month by contact type"
-        if timeline.year_only:
-            caption += f"; {timeline.year_only} dated by year only not shown"
-        if timeline.undated:
-            caption += f"; {timeline.undated} without a readable date not shown"
         out.append(
             f"#figure(image({markup.string('/' + timeline_name)}, width: 100%, "
-            f"alt: {markup.string(timeline.summary)}), caption: [{markup.text(caption + '.')}])"
+            f"alt: {markup.string(timeline.summary)}), "
+            f"caption: [{markup.text(timeline_caption(timeline))}])"
         )
 
     show_age = dob is not None

@@ -369,20 +369,13 @@ class SectionConverter:
     # -- links and footnotes
 
     def _collect_footnotes(self, root: Element) -> None:
-        for el in root.walk():
-            if el.tag == "div" and "footnote" in el.classes:
-                for li in el.walk():
-                    if li.tag == "li" and li.get("id"):
-                        self.footnotes[li.get("id")] = li
+        self.footnotes.update(footnotes_of(root))
 
     def _footnote_ref(self, sup: Element) -> str | None:
-        links = [c for c in sup.elements() if c.tag == "a"]
-        if len(links) != 1 or "footnote-ref" not in links[0].classes:
+        target = footnote_target(sup, self.footnotes)
+        if target is None:
             return None
-        target = unquote(urlsplit(links[0].get("href")).fragment)
-        note = self.footnotes.get(target)
-        if note is None:
-            return None
+        note = self.footnotes[target]
         if target in self.footnote_labels:
             return f"#footnote(<{self.footnote_labels[target]}>)"
         label = self.anchors.label(self.section_id, f"footnote:{target}")
@@ -475,34 +468,7 @@ class SectionConverter:
         return call
 
     def _image_bytes(self, src: str) -> tuple[bytes, str | None]:
-        src = src.strip()
-        parts = urlsplit(src)
-        if parts.scheme == "data":
-            header, _, payload = src.partition(",")
-            try:
-                if header.endswith(";base64"):
-                    return base64.b64decode(payload, validate=False), None
-                return unquote(payload).encode("utf-8"), None
-            except ValueError:
-                return b"", "the picture's data: address cannot be read."
-        if parts.scheme or parts.netloc:
-            return b"", (
-                f"the picture {src!r} is on another site. The PDF never fetches anything from "
-                "the internet: save the picture in docs/ and link to it there."
-            )
-        if not parts.path:
-            return b"", "a picture with no file name (src is empty)."
-        if self.site_dir is None:
-            return b"", f"the picture {src!r} cannot be found (no built site to read it from)."
-        here = posixpath.dirname(urlsplit(self.page_url).path)
-        rel = posixpath.normpath(posixpath.join(here, unquote(parts.path))).lstrip("/")
-        path = (self.site_dir / rel).resolve()
-        if not path.is_relative_to(self.site_dir.resolve()) or not path.is_file():
-            return b"", (
-                f"the picture {src!r} does not exist. Check the file name (it is case-sensitive) "
-                "and that the file is in docs/."
-            )
-        return path.read_bytes(), None
+        return picture_bytes(src, self.page_url, self.site_dir)
 
     def _svg(self, el: Element) -> str:
         alt = _svg_alt(el)
@@ -579,29 +545,16 @@ class SectionConverter:
 
     def _table(self, el: Element) -> str:
         caption_el = next((c for c in el.elements() if c.tag == "caption"), None)
-        header_rows: list[Element] = []
-        body_rows: list[Element] = []
-        for child in el.elements():
-            if child.tag == "thead":
-                header_rows += [r for r in child.elements() if r.tag == "tr"]
-            elif child.tag in ("tbody", "tfoot"):
-                group = [r for r in child.elements() if r.tag == "tr"]
-                if group and child.get("id"):
-                    self._row_ids.setdefault(id(group[0]), []).append(child.get("id"))
-                body_rows += group
-            elif child.tag == "tr":
-                body_rows.append(child)
-        if not header_rows and body_rows:
-            first = [c for c in body_rows[0].elements() if c.tag in ("td", "th")]
-            if first and all(c.tag == "th" for c in first):
-                header_rows, body_rows = body_rows[:1], body_rows[1:]
+        header_rows, body_rows, group_ids = table_rows(el)
+        for key, ids in group_ids.items():
+            self._row_ids.setdefault(key, []).extend(ids)
         rows = header_rows + body_rows
         if not rows:
             return ""
         ncols = max(
             sum(_span(c, "colspan") for c in r.elements() if c.tag in ("td", "th")) for r in rows
         )
-        widths = _column_widths(rows, ncols)
+        widths = column_widths(rows, ncols)
         cells_head = [
             self._cell(c, True, i == 0 and r) for r in header_rows for i, c in enumerate(_cells(r))
         ]
@@ -642,6 +595,82 @@ class SectionConverter:
 
 
 # --------------------------------------------------------------------------------------------
+
+
+def footnotes_of(root: Element) -> dict[str, Element]:
+    """Each footnote of a page (Python-Markdown's <div class="footnote">) by its id."""
+    out = {}
+    for el in root.walk():
+        if el.tag == "div" and "footnote" in el.classes:
+            for li in el.walk():
+                if li.tag == "li" and li.get("id"):
+                    out[li.get("id")] = li
+    return out
+
+
+def footnote_target(sup: Element, footnotes: dict[str, Element]) -> str | None:
+    """The id of the footnote a <sup> refers to, or None when it is no footnote reference."""
+    links = [c for c in sup.elements() if c.tag == "a"]
+    if len(links) != 1 or "footnote-ref" not in links[0].classes:
+        return None
+    target = unquote(urlsplit(links[0].get("href")).fragment)
+    return target if target in footnotes else None
+
+
+def table_rows(table: Element) -> tuple[list[Element], list[Element], dict[int, list[str]]]:
+    """A table's header rows (its <thead>, or a first row of <th> only) and body rows, and the
+    ids of row groups (<tbody id>) by the id() of their first row: a link to a group lands there."""
+    header: list[Element] = []
+    body: list[Element] = []
+    group_ids: dict[int, list[str]] = {}
+    for child in table.elements():
+        if child.tag == "thead":
+            header += [r for r in child.elements() if r.tag == "tr"]
+        elif child.tag in ("tbody", "tfoot"):
+            group = [r for r in child.elements() if r.tag == "tr"]
+            if group and child.get("id"):
+                group_ids.setdefault(id(group[0]), []).append(child.get("id"))
+            body += group
+        elif child.tag == "tr":
+            body.append(child)
+    if not header and body:
+        first = [c for c in body[0].elements() if c.tag in ("td", "th")]
+        if first and all(c.tag == "th" for c in first):
+            header, body = body[:1], body[1:]
+    return header, body, group_ids
+
+
+def picture_bytes(src: str, page_url: str, site_dir: Path | None) -> tuple[bytes, str | None]:
+    """A picture's bytes (a file of the built site, or a data: address), or what is wrong. Nothing
+    is ever fetched from the internet, and nothing outside the site is read."""
+    src = src.strip()
+    parts = urlsplit(src)
+    if parts.scheme == "data":
+        header, _, payload = src.partition(",")
+        try:
+            if header.endswith(";base64"):
+                return base64.b64decode(payload, validate=False), None
+            return unquote(payload).encode("utf-8"), None
+        except ValueError:
+            return b"", "the picture's data: address cannot be read."
+    if parts.scheme or parts.netloc:
+        return b"", (
+            f"the picture {src!r} is on another site. Nothing is ever fetched from the "
+            "internet: save the picture in docs/ and link to it there."
+        )
+    if not parts.path:
+        return b"", "a picture with no file name (src is empty)."
+    if site_dir is None:
+        return b"", f"the picture {src!r} cannot be found (no built site to read it from)."
+    here = posixpath.dirname(urlsplit(page_url).path)
+    rel = posixpath.normpath(posixpath.join(here, unquote(parts.path))).lstrip("/")
+    path = (site_dir / rel).resolve()
+    if not path.is_relative_to(site_dir.resolve()) or not path.is_file():
+        return b"", (
+            f"the picture {src!r} does not exist. Check the file name (it is case-sensitive) "
+            "and that the file is in docs/."
+        )
+    return path.read_bytes(), None
 
 
 def url_key(url: str) -> str:
@@ -720,7 +749,7 @@ def _align(cell: Element) -> str | None:
     return {"left": "left", "right": "right", "center": "center"}.get(value)
 
 
-def _column_widths(rows: list[Element], ncols: int) -> list[str]:
+def column_widths(rows: list[Element], ncols: int) -> list[str]:
     """Column widths from what each column holds. A small table is as wide as its words. In a
     wide one each column gets room for its longest word, and shares the rest by how much it
     holds. Auto and fractional widths are never mixed: Typst widens an auto column to fit any

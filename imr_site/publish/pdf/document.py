@@ -239,7 +239,7 @@ def typst_source(doc: PrintDocument) -> TypstSource:
     anchors = Anchors()
     page_ids = {url_key(s.url): s.id for s in doc.sections}
     trees = {s.id: parse(s.html) for s in doc.sections}
-    _collect_anchors(doc.sections, trees, anchors, page_ids)
+    collect_anchors(doc.sections, trees, anchors, page_ids)
     images: list[Image] = []
     findings: list[Finding] = []
     files: dict[str, bytes] = {}
@@ -332,8 +332,9 @@ def _meta(doc: PrintDocument, attachments: list[dict]) -> dict:
     }
 
 
-def _collect_anchors(sections, trees, anchors: Anchors, page_ids: dict[str, str]) -> None:
-    """Labels for every heading id, and for every id a link points at (in any section)."""
+def collect_anchors(sections, trees, anchors: Anchors, page_ids: dict[str, str]) -> None:
+    """Labels for every heading id, and for every id a link points at (in any section);
+    ``sections`` have an ``id`` and a ``url`` (the Word export's too)."""
     from urllib.parse import unquote, urlsplit
 
     for s in sections:

@@ -9,6 +9,7 @@ source exactly as written (the parser would lower-case ``viewBox``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -122,3 +123,26 @@ def parse(html: str) -> Element:
     builder.feed(html or "")
     builder.close()
     return builder.root
+
+
+_DIV = re.compile(r"<(/?)div\b", re.IGNORECASE)
+
+
+def empty_block(html: str, name: str) -> str:
+    """The page with a generated block (``data-imr-block="name"``) emptied, for a writer that
+    draws the block from the case's data: a 5,000-entry chronology need not be parsed to be
+    thrown away. The block is the tool's own template output, so its tags are counted as
+    written (everything from the case inside it is escaped)."""
+    at = html.find(f'data-imr-block="{name}"')
+    if at < 0:
+        return html
+    start = html.rfind("<div", 0, at)
+    if start < 0:
+        return html
+    depth = 0
+    for m in _DIV.finditer(html, start):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = html.find(">", m.end()) + 1
+            return f'{html[:start]}<div data-imr-block="{name}"></div>{html[end:]}'
+    return html
