@@ -17,7 +17,7 @@ ROOTS = {"imr_site": REPO / "imr_site", "imr_mkdocs": REPO / "plugins" / "imr_mk
 
 # Layer of each top-level package: a module may import its own package and lower layers only.
 BASE = {"imr_site.case": 0}
-PARTS = ("sections", "chronology", "actions", "people", "signoff")
+PARTS = ("sections", "chronology", "actions", "people", "signoff", "panel")
 LAYERS = {
     **BASE,
     **{f"imr_site.{p}": 1 for p in PARTS},
@@ -186,6 +186,7 @@ CODE_HOMES = {
     "ANO": "imr_site.people",
     "SGN": "imr_site.signoff",
     "SCH": "imr_site.review",
+    "PNL": "imr_site.panel",
 }
 
 

@@ -83,3 +83,16 @@ def last_change(root: Path, path: Path) -> LastChange | None:
         return None
     author, _, date = out.strip().partition("|")
     return LastChange(author, date)
+
+
+def commit_of(repo: Path, ref: str) -> str | None:
+    """The full hash of the commit a tag, branch or (short) hash names; None when unknown."""
+    if ref.startswith("-"):  # never let a ref be read as an option
+        return None
+    out = _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    return out.strip() if out and out.strip() else None
+
+
+def file_at(repo: Path, commit: str, path: str) -> str | None:
+    """A file's text as committed (``git show COMMIT:PATH``); None when it is not there."""
+    return _git(repo, "show", f"{commit}:{path}")

@@ -144,9 +144,13 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
     """(the whole mkdocs.yml, the imr plugin's options) without MkDocs itself."""
-    rel = path.name
+    return mkdocs_options(path.read_text(encoding="utf-8-sig"), path.name)
+
+
+def mkdocs_options(text: str, rel: str = "mkdocs.yml") -> tuple[dict, dict]:
+    """:func:`read_mkdocs_yml` for text already read (a file as committed in Git)."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)  # noqa: S506
+        raw = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise CaseError(

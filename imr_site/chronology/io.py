@@ -163,6 +163,7 @@ class ImportResult:
     notes: list[ImportNote] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # heading as written -> field
     rows_read: int = 0
+    rows: list[int] = field(default_factory=list)  # the spreadsheet row of each entry
 
 
 class ImportRefused(Exception):
@@ -519,6 +520,7 @@ def import_table(table: Table, mapping: dict[str, str] | None = None, spec=None)
         raise ImportRefused(problems + [n for n in notes if n.level != "info"])
 
     entries: list[dict] = []
+    rows: list[int] = []
     blank_rows = 0
     merged_noted: set[str] = set()
     for r, cells in data_rows:
@@ -562,6 +564,7 @@ def import_table(table: Table, mapping: dict[str, str] | None = None, spec=None)
                     )
                 )
         entries.append(_entry(raw, r, {f: str(headings[ci]) for ci, f in columns.items()}, notes))
+        rows.append(r)
     if blank_rows:
         notes.append(
             ImportNote(
@@ -572,7 +575,7 @@ def import_table(table: Table, mapping: dict[str, str] | None = None, spec=None)
             )
         )
     return ImportResult(
-        entries, notes, {str(headings[ci]): f for ci, f in columns.items()}, len(data_rows)
+        entries, notes, {str(headings[ci]): f for ci, f in columns.items()}, len(data_rows), rows
     )
 
 

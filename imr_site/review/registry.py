@@ -16,6 +16,8 @@ from imr_site.case.findings import Finding, sort_findings
 from imr_site.case.model import Case, read_case
 from imr_site.chronology import checks as chronology_checks
 from imr_site.chronology.model import load_chronology
+from imr_site.panel import checks as panel_checks
+from imr_site.panel.record import load_panel
 from imr_site.people import abbreviation_checks, name_checks
 from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
@@ -30,6 +32,7 @@ DATA_READERS = {
     "glossary": load_glossary,
     "people": load_people,
     "actions": load_actions,
+    "panel": load_panel,
 }
 
 # Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
@@ -42,6 +45,7 @@ CHECKS = [
     schema_checks.check,
     signoff_checks.check,
     progress.check,
+    panel_checks.check,
 ]
 
 

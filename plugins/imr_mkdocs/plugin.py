@@ -57,6 +57,7 @@ class IMRPluginConfig(Config):
     pdf_keywords = opt.ListOfItems(opt.Type(str), default=[])  # extra PDF metadata keywords
     schemas = opt.Type(dict, default={})  # name -> the case's own JSON Schema (imr_site.schema)
     status_page = opt.Type(bool, default=True)  # the generated "Review status" page
+    panel = opt.Optional(opt.Type(dict))  # a review panel's case: the agencies (imr_site.panel)
 
 
 def _case_error_message(e: CaseError) -> str:
