@@ -148,14 +148,20 @@ def check(case) -> list[Finding]:
         rel = chron.rel
         out.extend(_links(entries, rel))
         decided = _decided(entries)
-        out.extend(_same_events(entries, rel, settings.window_minutes, decided))
-        out.extend(_conflicts(entries, rel, settings.conflict_days, decided))
-        out.extend(
-            _silences(
-                entries, rel, case.spec.gap_days, case.config.review_start, case.config.review_end
-            )
-        )
+        days = _by_day(entries)
+        out.extend(_same_events(days, rel, settings.window_minutes, decided))
+        out.extend(_conflicts(days, rel, settings.conflict_days, decided))
+        start, end = case.config.review_start, case.config.review_end
+        out.extend(_silences(entries, rel, _gap_days(case), start, end))
     return out
+
+
+def _gap_days(case) -> int:
+    """The chronology's silent-period limit (CHR014 reports a wrong setting)."""
+    opts = case.config.options.get("chronology")
+    value = opts.get("gap_days") if isinstance(opts, dict) else None
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if ok else case.spec.gap_days
 
 
 # --- entries -------------------------------------------------------------------------------
@@ -251,7 +257,7 @@ def _where(s: _Seen) -> str:
     return f"{s.id} ({s.agency}, {s.entry.fields.get('origin') or 'line ' + str(s.entry.line)})"
 
 
-def _same_events(entries, rel: str, window: int, decided: set) -> list[Finding]:
+def _same_events(days: dict, rel: str, window: int, decided: set) -> list[Finding]:
     parent: dict[str, str] = {}
     seen: dict[str, _Seen] = {}
 
@@ -261,7 +267,7 @@ def _same_events(entries, rel: str, window: int, decided: set) -> list[Finding]:
             i = parent[i]
         return i
 
-    for day in _by_day(entries).values():
+    for day in days.values():
         for i, a in enumerate(day):
             for b in day[i + 1 :]:
                 if a.agency == b.agency or frozenset((a.id, b.id)) in decided:
@@ -297,20 +303,37 @@ def _same_events(entries, rel: str, window: int, decided: set) -> list[Finding]:
     return out
 
 
-def _conflicts(entries, rel: str, days_apart: int, decided: set) -> list[Finding]:
-    days = _by_day(entries)
+def _conflicts(days: dict, rel: str, days_apart: int, decided: set) -> list[Finding]:
+    t = CONFLICT_WORDING
     out = []
+    alike_people: dict[tuple, bool] = {}
     for day in sorted(days):
+        # the next days' entries by who the contact was with: people are compared once a group
+        by_people: dict[frozenset, list[_Seen]] = defaultdict(list)
+        for d in range(day + 1, day + days_apart + 1):
+            for b in days.get(d, ()):
+                by_people[b.people].append(b)
         for a in days[day]:
-            if not a.words:
+            aw, na = a.words, len(a.words)
+            if not na:
                 continue
-            for later in range(day + 1, day + days_apart + 1):
-                for b in days.get(later, ()):
-                    if a.agency == b.agency or frozenset((a.id, b.id)) in decided:
+            for people, group in by_people.items():
+                key = (a.people, people)
+                if key not in alike_people:
+                    alike_people[key] = not (a.people or people) or (
+                        likeness(a.people, people) >= SAME_PEOPLE
+                    )
+                if not alike_people[key]:
+                    continue
+                for b in group:
+                    nb = len(b.words)
+                    # likeness >= t needs the smaller set to be at least t of the larger, and
+                    # enough words in common: |a & b| >= t (|a| + |b|) / (1 + t)
+                    if nb < t * na or na < t * nb or a.agency == b.agency:
                         continue
-                    if likeness(a.words, b.words) < CONFLICT_WORDING:
+                    if len(aw & b.words) * (1 + t) < t * (na + nb):
                         continue
-                    if (a.people or b.people) and likeness(a.people, b.people) < SAME_PEOPLE:
+                    if frozenset((a.id, b.id)) in decided:
                         continue
                     out.append(
                         finding(
@@ -318,8 +341,8 @@ def _conflicts(entries, rel: str, days_apart: int, decided: set) -> list[Finding
                             rel,
                             a.entry.line,
                             f"{a.agency} records this on {a.entry.when.display()} and "
-                            f"{b.agency} on {b.entry.when.display()}, with similar people and "
-                            f"wording: {_where(a)}; {_where(b)}.",
+                            f"{b.agency} on {b.entry.when.display()}, with similar people "
+                            f"and wording: {_where(a)}; {_where(b)}.",
                         )
                     )
     return out

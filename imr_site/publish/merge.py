@@ -20,6 +20,7 @@ from imr_site.case.findings import CaseError, Finding, Severity, finding
 from imr_site.case.model import R_CONFIG, parse_options, read_mkdocs_yml
 from imr_site.case.yamlio import LineDict, LineList, YAMLProblem, load_yaml, plain
 from imr_site.chronology.io import ImportRefused, dump_chronology, import_file, read_table
+from imr_site.chronology.model import gc_paused
 from imr_site.panel.merge import MergeResult, merge
 from imr_site.panel.settings import is_panel, read_settings
 from imr_site.panel.submissions import R_UNREADABLE, TableReaders, Unreadable, read_submission
@@ -79,6 +80,11 @@ READERS = TableReaders(chronology=_chronology, table=_table)
 
 def merge_panel(root: str | Path = ".") -> MergeOutcome:
     """Merge the panel case at ``root``. Raises :class:`CaseError` when it cannot be read."""
+    with gc_paused():
+        return _merge_panel(root)
+
+
+def _merge_panel(root: str | Path) -> MergeOutcome:
     root = Path(root).resolve()
     cfg = root / "mkdocs.yml"
     if not cfg.is_file():
