@@ -326,3 +326,29 @@ def test_random_files_never_raise_anything_but_a_refusal(tmp_path):
             continue
         # Whatever was imported writes and reads back exactly.
         assert parse_yaml(dump_chronology(result.entries)) == (result.entries or [])
+
+
+def test_the_fast_yaml_writer_writes_what_the_dumper_would():
+    """dump_chronology writes plain entries itself (10,000 in `imr merge`); the bytes must be
+    exactly the YAML dumper's, and anything it is not sure of goes through the dumper."""
+    import datetime as dt
+
+    from imr_site.chronology import io as chron_io
+    from imr_site.chronology.sample import generate_entries
+
+    entries = generate_entries(2000, dt.date(2022, 1, 1), dt.date(2024, 12, 31), seed=7)
+    tricky = ["yes", "No", "null", "~", "123", "1.5", "0x1F", "10:30", "12:30:00", "2024",
+              "2024-05", "?2024-05-01", "- x", "a: b", "a #b", "a:", "#x", "'q'", '"q"', "x ",
+              "Café", "£50", "(a)", "a,b", "x\ty", "@x", "&x", "*x", "!x", "%x", "`x", "|x",
+              ">x", "[x]", "{x}", "on", "off", "Y", "=", "1e3", ".5", "+1", "-1", "a\u2028b",
+              "AB's", "don’t", "x—y", "1:2:3", 'He said "no".', "two\nlines"]  # fmt: skip
+    entries += [{"date": "2024-01-01", "source": t, "event": t, "seq": 2} for t in tricky]
+    fast = 0
+    for e in entries:
+        e = chron_io.ordered(e)
+        block = chron_io._fast_block(e)
+        if block is not None:
+            fast += 1
+            assert block == chron_io._dump_block(e)
+    assert fast > len(entries) // 2  # the fast path is taken for most entries
+    assert chron_io._fast_block({"date": "2024", "event": "x"}) is None  # '2024' needs quotes

@@ -29,7 +29,7 @@ from imr_site.case.findings import (
     rule,
 )
 from imr_site.case.sections import SectionFile, SectionProblem, read_section_file
-from imr_site.case.spec import SpecError, TemplateSpec, load_spec
+from imr_site.case.spec import SpecError, TemplateSpec, load_spec, spec_path
 from imr_site.case.yamlio import LineDict, YAMLProblem, load_yaml
 
 R_NO_CONFIG = rule(
@@ -283,8 +283,7 @@ def read_case(
     config = parse_options(options)
     docs = Path(docs_dir).resolve() if docs_dir else root / "docs"
     try:
-        spec_path = (root / config.spec) if config.spec else None
-        spec = load_spec(spec_path)
+        spec = load_spec(spec_path(root, config.spec))
     except SpecError as e:
         raise CaseError([finding(R_SPEC.code, e.path, e.line, e.message)]) from None
 

@@ -781,18 +781,57 @@ def dump_chronology(entries: list[dict], header: bool = True) -> str:
     """chronology.yml text for the entries: one block per entry, a blank line between entries."""
     parts = [HEADER] if header else []
     for e in entries:
-        parts.append(
-            yaml.dump(
-                [ordered(_plain(e))],
-                Dumper=_ChronologyDumper,
-                sort_keys=False,
-                allow_unicode=True,
-                default_flow_style=False,
-                width=1_000_000,
-                indent=2,
-            )
-        )
+        e = ordered(_plain(e))
+        parts.append(_fast_block(e) or _dump_block(e))
     return "\n".join(parts) if entries else ("".join(parts) + "[]\n")
+
+
+def _dump_block(entry: dict) -> str:
+    return yaml.dump(
+        [entry],
+        Dumper=_ChronologyDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1_000_000,
+        indent=2,
+    )
+
+
+# Text that YAML writes as it is, without quotes, whatever the resolvers say about it (checked
+# below); anything else goes through the dumper. Writing 10,000 entries (`imr merge`) this way
+# takes a fraction of the time, with the same bytes (tests/test_chronology_io.py).
+_PLAIN_KEY = re.compile(r"[a-z_]+\Z")
+_PLAIN_TEXT = re.compile("[A-Za-z0-9(][A-Za-z0-9 .,;:()/&+=£$%?!\"'’‘“”–—-]*\\Z")
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+def _plain_text(value: str) -> bool:
+    return (
+        _PLAIN_TEXT.match(value) is not None
+        and not value.endswith((" ", ":"))
+        and ": " not in value
+        and " #" not in value
+        and _ChronologyDumper.resolve(_ChronologyDumper, yaml.ScalarNode, value, (True, False))
+        == _STR_TAG
+    )
+
+
+def _fast_block(entry: dict) -> str | None:
+    lines = []
+    for k, v in entry.items():
+        if not (isinstance(k, str) and _PLAIN_KEY.match(k)):
+            return None
+        if isinstance(v, bool):
+            text = "true" if v else "false"
+        elif isinstance(v, int):
+            text = str(v)
+        elif isinstance(v, str) and _plain_text(v):
+            text = v
+        else:
+            return None
+        lines.append(f"{'- ' if not lines else '  '}{k}: {text}\n")
+    return "".join(lines) or None
 
 
 def _plain(v):

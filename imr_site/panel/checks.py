@@ -20,6 +20,7 @@ from collections import defaultdict
 
 from imr_site.case.dates import silent_periods
 from imr_site.case.findings import Finding, finding, rule
+from imr_site.case.links import linked_groups
 from imr_site.panel.merge import meaning_key
 from imr_site.panel.record import R_RECORD, PanelRecord
 from imr_site.panel.settings import is_panel, read_settings
@@ -202,31 +203,16 @@ def _decided(entries) -> set[frozenset]:
         for key in ("same_as", "not_same_as"):
             for other in _ids(e.fields.get(key)):
                 out.add(frozenset((str(e.fields["id"]), other)))
-    for group in confirmed_groups(entries):
-        ids = [str(e.fields["id"]) for e in group]
+    for ids in confirmed_groups(entries):
         out.update(frozenset((a, b)) for i, a in enumerate(ids) for b in ids[i + 1 :])
     return out
 
 
-def confirmed_groups(entries) -> list[list]:
-    """Entries the panel confirmed as one event (``same_as``), in groups, in date order."""
-    by_id = {str(e.fields.get("id")): e for e in entries if e.fields.get("id")}
-    parent = {i: i for i in by_id}
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, e in by_id.items():
-        for other in _ids(e.fields.get("same_as")):
-            if other in by_id:
-                parent[find(other)] = find(i)
-    groups = defaultdict(list)
-    for i, e in by_id.items():
-        groups[find(i)].append(e)
-    return [g for g in groups.values() if len(g) > 1]
+def confirmed_groups(entries) -> list[list[str]]:
+    """The ids of entries the panel confirmed as one event (``same_as``), in groups."""
+    ids = [str(e.fields.get("id")) for e in entries if e.fields.get("id")]
+    links = [(str(e.fields["id"]), o) for e in entries for o in _ids(e.fields.get("same_as"))]
+    return linked_groups(ids, links)
 
 
 class _Seen:
@@ -258,15 +244,8 @@ def _where(s: _Seen) -> str:
 
 
 def _same_events(days: dict, rel: str, window: int, decided: set) -> list[Finding]:
-    parent: dict[str, str] = {}
     seen: dict[str, _Seen] = {}
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    pairs: list[tuple[str, str]] = []
     for day in days.values():
         for i, a in enumerate(day):
             for b in day[i + 1 :]:
@@ -278,15 +257,11 @@ def _same_events(days: dict, rel: str, window: int, decided: set) -> list[Findin
                 alike = likeness(a.words, b.words) >= SAME_WORDING
                 if not alike and not (timed and likeness(a.people, b.people) >= SAME_PEOPLE):
                     continue
-                for s in (a, b):
-                    seen[s.id] = s
-                    parent.setdefault(s.id, s.id)
-                parent[find(b.id)] = find(a.id)
-    groups = defaultdict(list)
-    for i in parent:
-        groups[find(i)].append(seen[i])
+                seen[a.id], seen[b.id] = a, b
+                pairs.append((a.id, b.id))
+    groups = [[seen[i] for i in g] for g in linked_groups(seen, pairs)]
     out = []
-    for group in groups.values():
+    for group in groups:
         group.sort(key=lambda s: s.entry.line)
         first, rest = group[0], group[1:]
         out.append(
