@@ -83,10 +83,12 @@ def make_single(root: Path, agencies: int, entries: int) -> Path:
     return root
 
 
-def timed(fn) -> tuple[float, object]:
-    t = time.perf_counter()
+def timed(fn) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result): on a shared machine the CPU time
+    says what the work costs, the wall time what the user waits."""
+    w, c = time.perf_counter(), time.process_time()
     out = fn()
-    return time.perf_counter() - t, out
+    return time.perf_counter() - w, time.process_time() - c, out
 
 
 def main(argv=None) -> int:
@@ -95,39 +97,50 @@ def main(argv=None) -> int:
     ap.add_argument("--entries", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args(argv)
-    merges, checks, singles = [], [], []
-    findings = {}
+    times: dict[str, list[tuple[float, float]]] = {
+        k: [] for k in ("merge", "check", "merge again", "one case")
+    }
+    findings: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         panel = make_panel(Path(tmp) / "p", args.agencies, args.entries)
         single = make_single(Path(tmp) / "s", args.agencies, args.entries)
         for run in range(args.runs):
-            # a fresh panel each run, so every merge writes data/ from nothing
+            # a fresh panel each run, so every first merge writes data/ from nothing
             for p in (panel / "data").glob("*") if (panel / "data").exists() else []:
                 p.unlink()
-            t_merge, outcome = timed(lambda: merge_panel(panel))
+            w, c, outcome = timed(lambda: merge_panel(panel))
             assert not outcome.refused, outcome.findings
-            t_check, found = timed(lambda: run_checks(load_case(panel)))
-            t_single, _ = timed(lambda: run_checks(load_case(single)))
-            merges.append(t_merge)
-            checks.append(t_check)
-            singles.append(t_single)
-            for f in found:
-                if f.code.startswith("PNL"):
-                    findings[f.code] = findings.get(f.code, 0) + (1 if run == 0 else 0)
+            times["merge"].append((w, c))
+            w, c, found = timed(lambda: run_checks(load_case(panel)))
+            times["check"].append((w, c))
+            # a resubmission: the merge reads its last output for the panel's notes
+            w, c, _ = timed(lambda: merge_panel(panel))
+            times["merge again"].append((w, c))
+            w, c, _ = timed(lambda: run_checks(load_case(single)))
+            times["one case"].append((w, c))
+            if run == 0:
+                for f in found:
+                    if f.code.startswith("PNL"):
+                        findings[f.code] = findings.get(f.code, 0) + 1
             print(
-                f"run {run + 1}: merge {t_merge:.2f} s, check {t_check:.2f} s, "
-                f"one case {t_single:.2f} s",
+                f"run {run + 1}: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in times.items()),
                 file=sys.stderr,
             )
-    m, c, s = (statistics.median(x) for x in (merges, checks, singles))
+    med = {
+        k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+        for k, v in times.items()
+    }
     n = args.agencies * args.entries
-    print(f"{args.agencies} agencies x {args.entries} entries ({n} in all), median of {args.runs}:")
-    print(f"  merge          {m:6.2f} s")
-    print(f"  check          {c:6.2f} s")
-    print(f"  merge + check  {m + c:6.2f} s   (target <= 3 s)")
     print(
-        f"  one case of {n} entries, check only: {s:6.2f} s; (merge + check) / that = {(m + c) / s:.2f}"
+        f"{args.agencies} agencies x {args.entries} entries ({n} in all), median of {args.runs} (wall / CPU):"
     )
+    for k, (w, c) in med.items():
+        label = f"check of one case of {n} entries" if k == "one case" else k
+        print(f"  {label:34s} {w:6.2f} s / {c:6.2f} s")
+    total_w = med["merge"][0] + med["check"][0]
+    total_c = med["merge"][1] + med["check"][1]
+    print(f"  {'merge + check':34s} {total_w:6.2f} s / {total_c:6.2f} s   (target <= 3 s)")
+    print(f"  (merge + check) / one case's check: {total_c / med['one case'][1]:.2f} (CPU)")
     print(f"  panel findings in the generated data: {dict(sorted(findings.items()))}")
     return 0
 

@@ -414,3 +414,48 @@ def test_imr_new_panel_makes_a_case_that_merges(tmp_path, capsys):
     codes = {f.code for f in run_checks(load_case(target))}
     assert not {"SEC001", "PNL006", "PNL001", "ACT015"} & codes
     assert "HDG005" in codes  # the prompts are still to be replaced
+
+
+def test_spreadsheet_submissions_may_be_xlsx(panel):
+    """The social care chronology and people key as Excel workbooks (real date cells)."""
+    import datetime as dt
+
+    import openpyxl
+
+    asc = panel.parent / "adult-social-care"
+    for name, rows in (
+        (
+            "chronology.xlsx",
+            [
+                ["Date", "Time", "Team", "Contact with", "Narrative"],
+                [
+                    dt.datetime(2024, 3, 4),
+                    "10:20",
+                    "Adult Social Care",
+                    "AB",
+                    "Visit with SW1 and GP1",
+                ],
+                [dt.datetime(2024, 6, 28), None, "Adult Social Care", "AB", "Care package started"],
+            ],
+        ),
+        ("people.xlsx", [["Label", "Name", "Role"], ["GP1", "Dr Samuel Okafor", "GP"]]),
+    ):
+        wb = openpyxl.Workbook()
+        for row in rows:
+            wb.active.append(row)
+        wb.save(asc / name)
+    _break(
+        panel,
+        "chronology: ../adult-social-care/chronology.csv",
+        "chronology: ../adult-social-care/chronology.xlsx",
+    )
+    _break(
+        panel, "people: ../adult-social-care/people.csv", "people: ../adult-social-care/people.xlsx"
+    )
+    assert not merge_panel(panel).refused
+    entries = [e for e in _merged(panel) if e["agency"] == ASC]
+    assert [(e["date"], e["event"], e["origin"]) for e in entries] == [
+        ("2024-03-04", "Visit with SW1 and GP2", "../adult-social-care/chronology.xlsx, row 2"),
+        ("2024-06-28", "Care package started", "../adult-social-care/chronology.xlsx, row 3"),
+    ]
+    assert ("PNL012", "../adult-social-care/people.xlsx", 2) in _panel_findings(panel)

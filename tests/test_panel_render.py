@@ -156,3 +156,51 @@ def test_the_agency_filter_in_a_browser(panel, tmp_path, request):
     page.select_option('[data-filter="agency"]', CHT)
     page.wait_for_function(f"{count} === '6'")
     page.close()
+
+
+@pytest.mark.expect_warnings  # the planted findings across agencies
+def test_the_anonymised_editions_gate_covers_every_agencys_names(panel, tmp_path, capsys):
+    from imr_site.cli import main
+
+    merge_panel(panel)
+    site = tmp_path / "site"
+    assert (
+        main(["build", str(panel), "--edition", "anonymised", "--no-pdf", "--site-dir", str(site)])
+        == 0
+    )
+    assert (site / "chronology.html").is_file()
+    # a social care worker's name in the GP practice's chronology
+    chron = panel.parent / "gp-practice" / "data" / "chronology.yml"
+    chron.write_text(
+        chron.read_text("utf-8").replace(
+            "Flu vaccination given", "Hannah Lewis gave a flu vaccination"
+        ),
+        "utf-8",
+    )
+    merge_panel(panel)
+    capsys.readouterr()
+    assert (
+        main(["build", str(panel), "--edition", "anonymised", "--no-pdf", "--site-dir", str(site)])
+        == 1
+    )
+    out = capsys.readouterr()
+    assert "ANO002" in out.out + out.err and "Hannah Lewis" in out.out + out.err
+    # nothing with the name was published
+    assert not any("Hannah" in p.read_text("utf-8", "replace") for p in site.rglob("*.html"))
+
+
+def test_an_agency_field_alone_does_not_make_a_panel_chronology(tmp_path):
+    from chronology_case import load
+
+    case = load(
+        tmp_path / "case",
+        """\
+        - date: 2024-02-01
+          source: GP practice
+          contact_with: AB
+          event: Visit
+          agency: Somewhere
+        """,
+    )
+    assert "imr-col-agency" not in chronology_block(case)
+    assert [(f.code, f.line) for f in run_checks(case) if f.code == "CHR009"] == [("CHR009", 5)]

@@ -172,8 +172,9 @@ class Chronology:
 
     @property
     def merged(self) -> bool:
-        """The review panel's integrated chronology: its entries carry their agency."""
-        return any(e.fields.get("agency") for e in self.entries[:50])
+        """The review panel's integrated chronology: `imr merge` gives every entry its agency and
+        id (an agency's own chronology has neither, and CHR009 reports them there)."""
+        return any(e.fields.get("agency") and e.fields.get("id") for e in self.entries[:50])
 
     def in_order(self) -> list[Entry]:
         return sorted(self.entries, key=Entry.sort_key)

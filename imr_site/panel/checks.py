@@ -15,6 +15,7 @@ Finding duplicates never compares every pair of entries: entries are grouped by 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 
@@ -91,6 +92,7 @@ def words(text: str) -> frozenset:
     return frozenset(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _STOP)
 
 
+@functools.lru_cache(maxsize=4096)  # the same few people recur through a chronology
 def people_words(text: str) -> frozenset:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in ("and", "with", "the"))
 
