@@ -459,3 +459,15 @@ def test_spreadsheet_submissions_may_be_xlsx(panel):
         ("2024-06-28", "Care package started", "../adult-social-care/chronology.xlsx, row 3"),
     ]
     assert ("PNL012", "../adult-social-care/people.xlsx", 2) in _panel_findings(panel)
+
+
+def test_a_merge_without_the_panels_notes_reports_each_agencys_changes(panel):
+    merge_panel(panel)
+    csv = panel.parent / "adult-social-care" / "chronology.csv"
+    csv.write_text(
+        csv.read_text("utf-8") + "20/12/2024,,Adult Social Care,AB,Case closed,\n", "utf-8"
+    )
+    changes = {
+        c.name: (c.added, c.removed, c.first_merge) for c in merge_panel(panel).result.changes
+    }
+    assert changes == {GPP: (0, 0, False), CHT: (0, 0, False), ASC: (1, 0, False)}

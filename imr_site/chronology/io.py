@@ -22,6 +22,7 @@ import yaml
 
 from imr_site.case import atomic
 from imr_site.case.dates import DateProblem, FuzzyDate, parse_time, parse_uk_date, serial_to_date
+from imr_site.case.yamlio import LineDict, LineList, parse_yaml
 from imr_site.chronology.model import (
     FIELDS,
     Chronology,
@@ -786,6 +787,48 @@ def dump_chronology(entries: list[dict], header: bool = True) -> str:
     return "\n".join(parts) if entries else ("".join(parts) + "[]\n")
 
 
+def dump_and_read(entries: list[dict], lines_before: int = 0) -> tuple[str, LineList]:
+    """The chronology's text without its header (as ``dump_chronology(entries, header=False)``)
+    and what reading it back gives: the LineList ``load_yaml`` would return for the file, when
+    ``lines_before`` lines come before the text. `imr merge` checks the file straight after
+    writing 10,000 entries, and need not parse them again."""
+    parts: list[str] = []
+    data = LineList()
+    data.item_lines = []
+    line = lines_before + 1
+    for e in entries:
+        e = ordered(_plain(e))
+        block = _fast_block(e)
+        if block is not None:
+            item = LineDict(e)
+            item.line = line
+            item.key_lines = {k: line + i for i, k in enumerate(e)}
+        else:
+            block = _dump_block(e)
+            item = _moved(parse_yaml(block)[0], line - 1)
+        parts.append(block)
+        data.append(item)
+        data.item_lines.append(line)
+        line += block.count("\n") + 1  # the blank line between entries
+    data.line = data.item_lines[0] if data.item_lines else lines_before + 1
+    return "\n".join(parts) if entries else "[]\n", data
+
+
+def _moved(value, by: int):
+    """A parsed value with every line number moved down ``by`` lines."""
+    if isinstance(value, LineDict):
+        value.line += by
+        value.key_lines = {k: n + by for k, n in value.key_lines.items()}
+        for v in value.values():
+            _moved(v, by)
+    elif isinstance(value, LineList):
+        value.line += by
+        value.item_lines = [n + by for n in value.item_lines]
+        for v in value:
+            _moved(v, by)
+    return value
+
+
 def _dump_block(entry: dict) -> str:
     return yaml.dump(
         [entry],
@@ -802,7 +845,7 @@ def _dump_block(entry: dict) -> str:
 # below); anything else goes through the dumper. Writing 10,000 entries (`imr merge`) this way
 # takes a fraction of the time, with the same bytes (tests/test_chronology_io.py).
 _PLAIN_KEY = re.compile(r"[a-z_]+\Z")
-_PLAIN_TEXT = re.compile("[A-Za-z0-9(][A-Za-z0-9 .,;:()/&+=£$%?!\"'’‘“”–—-]*\\Z")
+_PLAIN_TEXT = re.compile("[A-Za-z0-9(.][A-Za-z0-9 .,;:()/&+=£$%?!\"'’‘“”–—-]*\\Z")
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -810,6 +853,7 @@ def _plain_text(value: str) -> bool:
     return (
         _PLAIN_TEXT.match(value) is not None
         and not value.endswith((" ", ":"))
+        and not value.startswith("...")  # a document end marker to YAML
         and ": " not in value
         and " #" not in value
         and _ChronologyDumper.resolve(_ChronologyDumper, yaml.ScalarNode, value, (True, False))

@@ -201,14 +201,16 @@ def _reworded(old: dict, entries: list[dict], old_ids: set[str]) -> dict | None:
 
 
 def _changes(result: MergeResult, submissions: list[Submission], previous: list[dict]) -> None:
+    # by the agency's code, which starts each id
     before: dict[str, set] = defaultdict(set)
     for e in previous:
-        before[str(e.get("agency"))].add(str(e.get("id")))
+        before[str(e.get("id")).partition("-")[0]].add(str(e.get("id")))
     now: dict[str, set] = defaultdict(set)
     for e in result.entries:
-        now[e["agency"]].add(e["id"])
+        now[e["id"].partition("-")[0]].add(e["id"])
     for sub in submissions:
-        old, new = before.get(sub.name), now[sub.name]
+        code = sub.source.code.lower()
+        old, new = before.get(code), now[code]
         change = AgencyChange(sub.name, len(sub.entries))
         if old is None:
             change.first_merge = True

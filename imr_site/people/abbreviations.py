@@ -260,7 +260,7 @@ def authored_text(case, include_fields=None, *, raw: bool = False):
         items = getattr(data, "entries", None) or getattr(data, "actions", None) or []
         for item in items:
             for key, value in item.fields.items():
-                if not raw and key in _NO_PROSE_FIELDS:
+                if key in _NO_PROSE_FIELDS and (not raw or key in _MERGE_FIELDS):
                     continue
                 for text, line in _texts(value, item.line_of(key)):
                     yield data.rel, line, clean(text)
@@ -279,6 +279,10 @@ _NO_PROSE_FIELDS = (
     "same_as",
     "not_same_as",
 )
+
+
+# Written by `imr merge` and never shown in the report: ids, submission file names, links.
+_MERGE_FIELDS = ("id", "origin", "same_as", "not_same_as")
 
 
 def find_usage(case, vocab: Vocabulary | None = None) -> Usage:

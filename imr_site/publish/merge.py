@@ -11,6 +11,7 @@ glossary, say) is never replaced.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +19,8 @@ import yaml
 
 from imr_site.case.findings import CaseError, Finding, Severity, finding
 from imr_site.case.model import R_CONFIG, parse_options, read_mkdocs_yml
-from imr_site.case.yamlio import LineDict, LineList, YAMLProblem, load_yaml, plain
-from imr_site.chronology.io import ImportRefused, dump_chronology, import_file, read_table
+from imr_site.case.yamlio import LineDict, LineList, YAMLProblem, load_yaml, plain, remember
+from imr_site.chronology.io import ImportRefused, dump_and_read, import_file, read_table
 from imr_site.chronology.model import gc_paused
 from imr_site.panel.merge import MergeResult, merge
 from imr_site.panel.settings import is_panel, read_settings
@@ -144,13 +145,17 @@ def _merge_panel(root: str | Path) -> MergeOutcome:
         return outcome
     previous, orphans = _previous(targets["chronology.yml"], targets["panel.yml"])
     result = merge(submissions, previous, orphans)
+    header = HEADERS["chronology.yml"]
+    chronology, read_back = dump_and_read(result.entries, header.count("\n"))
     texts = {
-        "chronology.yml": dump_chronology(result.entries, header=False),
+        "chronology.yml": chronology,
         "people.yml": _dump(result.people),
         "glossary.yml": _dump(result.glossary),
         "panel.yml": _dump(result.record),
     }
     _write_all({targets[n]: HEADERS[n] + t for n, t in texts.items()})
+    # `imr merge` checks the case next: what it would read back is known already
+    remember(targets["chronology.yml"], header + chronology, read_back)
     outcome.result = result
     outcome.written = list(targets.values())
     return outcome
@@ -164,14 +169,24 @@ def _written_by_merge(path: Path) -> bool:
         return False
 
 
+_PANEL_NOTES = re.compile(r"^[- ] (?:same_as|not_same_as|panel_note):", re.M)
+_ID_LINE = re.compile(r"^[- ] id: ([a-z0-9-]+)[ \t]*$", re.M)
+
+
 def _previous(chron: Path, record: Path) -> tuple[list[dict], list[dict]]:
     """The entries of the last merge (for the panel's notes on them) and its orphaned notes."""
     entries: list[dict] = []
     orphans: list[dict] = []
+    text = chron.read_text(encoding="utf-8-sig") if chron.is_file() else ""
     try:
-        raw = load_yaml(chron, "chronology.yml") if chron.is_file() else None
-        if isinstance(raw, LineList):
-            entries = [plain(e) for e in raw if isinstance(e, LineDict)]
+        if _PANEL_NOTES.search(text) is None:
+            # No notes of the panel's to keep: the ids are all the merge needs (to say what
+            # changed), and reading 10,000 entries again would take longer than the merge.
+            entries = [{"id": i} for i in _ID_LINE.findall(text)]
+        else:
+            raw = load_yaml(chron, "chronology.yml")
+            if isinstance(raw, LineList):
+                entries = [plain(e) for e in raw if isinstance(e, LineDict)]
         rec = load_yaml(record, "panel.yml") if record.is_file() else None
         if isinstance(rec, LineDict) and isinstance(rec.get("orphaned_annotations"), list):
             orphans = [plain(o) for o in rec["orphaned_annotations"] if isinstance(o, dict)]
