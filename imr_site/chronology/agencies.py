@@ -127,7 +127,7 @@ def lanes_svg(chron: Chronology, review_start, review_end) -> Lanes | None:
             counts[a][m] += 1
             keys[a][m] += e.key_episode
     peak = max(max(c) for c in counts.values()) or 1
-    width, label_w, right, lane_h, top = 800, 190, 12, 30, 20
+    width, label_w, right, lane_h, top = 800, 210, 12, 30, 20
     plot_w = width - label_w - right
     bar_w = plot_w / months
     lanes = []
@@ -153,7 +153,7 @@ def lanes_svg(chron: Chronology, review_start, review_end) -> Lanes | None:
                 )
             if keys[name][m]:
                 marks.append({"x": round(x + bar_w / 2, 2), "y": y + 6})
-        short = name if len(name) <= 28 else name[:27] + "…"
+        short = name if len(name) <= 30 else name[:29] + "…"  # the whole name is its title
         lanes.append(
             {"y": y, "name": name, "short": short, "fill": colour, "bars": bars, "marks": marks}
         )
