@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import copy_example
-from panel_case import ASC, CHT, EXAMPLE, GPP, panel_fixture  # noqa: F401  (the fixture)
+from panel_case import ASC, CHT, EXAMPLE, GPP, _git, panel_fixture  # noqa: F401  (the fixture)
 
 from imr_site.case.yamlio import parse_yaml, plain
 from imr_site.cli import main
@@ -471,3 +471,22 @@ def test_a_merge_without_the_panels_notes_reports_each_agencys_changes(panel):
         c.name: (c.added, c.removed, c.first_merge) for c in merge_panel(panel).result.changes
     }
     assert changes == {GPP: (0, 0, False), CHT: (0, 0, False), ASC: (1, 0, False)}
+
+
+def test_check_says_when_an_agency_resubmitted_after_the_merge(panel):
+    merge_panel(panel)
+    assert "PNL006" not in [c for c, _, _ in _panel_findings(panel)]
+    csv = panel.parent / "adult-social-care" / "chronology.csv"
+    csv.write_text(
+        csv.read_text("utf-8") + "20/12/2024,,Adult Social Care,AB,Case closed,\n", "utf-8"
+    )
+    repo = panel.parent / "community-health"  # a new tag is not a new submission until ref: says so
+    _git(repo, "commit", "-q", "--allow-empty", "-m", "later work")
+    _git(repo, "tag", "v1.1")
+    found = [f for f in run_checks(load_case(panel)) if f.code == "PNL006"]
+    assert [(f.file, f.line) for f in found] == [("data/panel.yml", 1)]
+    assert ASC in found[0].message
+    _break(panel, "ref: v1.0", "ref: v1.1")
+    assert len([f for f in run_checks(load_case(panel)) if f.code == "PNL006"]) == 2
+    merge_panel(panel)
+    assert "PNL006" not in [c for c, _, _ in _panel_findings(panel)]

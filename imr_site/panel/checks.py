@@ -25,6 +25,7 @@ from imr_site.case.links import linked_groups
 from imr_site.panel.merge import meaning_key
 from imr_site.panel.record import R_RECORD, PanelRecord
 from imr_site.panel.settings import is_panel, read_settings
+from imr_site.panel.submissions import fingerprint
 
 R_SAME_EVENT = rule(
     "PNL010",
@@ -134,6 +135,7 @@ def check(case) -> list[Finding]:
                 "the agencies merged last time are not the agencies in mkdocs.yml now.",
             )
         )
+    out.extend(_resubmitted(settings, record, case.root))
     out.extend(_people(record))
     out.extend(_glossary(record))
     for o in record.orphans:
@@ -156,6 +158,25 @@ def check(case) -> list[Finding]:
         out.extend(_conflicts(days, rel, settings.conflict_days, decided))
         start, end = case.config.review_start, case.config.review_end
         out.extend(_silences(entries, rel, _gap_days(case), start, end))
+    return out
+
+
+def _resubmitted(settings, record: PanelRecord, root) -> list[Finding]:
+    """Agencies whose submission is not what the last merge read (a new commit, changed files)."""
+    merged = {str(a.get("name")): str(a.get("digest") or "") for a in record.agencies}
+    out = []
+    for source in settings.agencies:
+        before = merged.get(source.name)
+        if before and fingerprint(source, root) != before:
+            out.append(
+                finding(
+                    R_RECORD.code,
+                    record.rel,
+                    1,
+                    f"{source.name}'s submission ({source.describe()}) has changed, or cannot be "
+                    "read, since the last merge.",
+                )
+            )
     return out
 
 

@@ -104,15 +104,14 @@ def read_submission(
     source: AgencySource, root: Path, readers: TableReaders, panel_period: tuple
 ) -> tuple[Submission | None, list[Finding]]:
     """The agency's submission, or None and the findings that say why it cannot be used."""
-    digest = hashlib.sha256()
     try:
         if source.kind == "chronology":
-            sub = _from_spreadsheets(source, root, readers, digest)
+            sub = _from_spreadsheets(source, root, readers)
         else:
-            sub = _from_case(source, root, readers, digest)
+            sub = _from_case(source, root, readers)
     except Unreadable as e:
         return None, [finding(R_UNREADABLE.code, "mkdocs.yml", None, f"{source.name}: {e}")]
-    sub.digest = digest.hexdigest()[:16]
+    sub.digest = fingerprint(source, root) or ""
     if source.review_start or source.review_end:
         sub.review_start = source.review_start or sub.review_start
         sub.review_end = source.review_end or sub.review_end
@@ -129,6 +128,35 @@ def read_submission(
             )
         ]
     return sub, []
+
+
+def fingerprint(source: AgencySource, root: Path) -> str | None:
+    """What the agency's submission is now, in 16 hex digits: its commit (Git) or the bytes of
+    its files. None when something cannot be read. `imr merge` records it and `imr check`
+    compares, to say when an agency's files changed after the merge."""
+    h = hashlib.sha256()
+    try:
+        if source.kind == "git":
+            commit = gitrepo.commit_of(resolve(root, source.location), source.ref or "")
+            if commit is None:
+                return None
+            h.update(f"{commit}:{source.path}".encode())
+        elif source.kind == "case":
+            folder = resolve(root, source.location)
+            text = (folder / "mkdocs.yml").read_text(encoding="utf-8-sig")
+            h.update(text.encode())
+            data = folder / str(mkdocs_options(text)[1].get("data_dir") or "data")
+            for name in ("chronology.yml", "people.yml", "glossary.yml"):
+                p = data / name
+                h.update(p.read_bytes() if p.is_file() else b"-")
+        else:
+            h.update(resolve(root, source.location).read_bytes())
+        for extra in (source.people, source.glossary):
+            if extra:
+                h.update(resolve(root, extra).read_bytes())
+    except (OSError, UnicodeDecodeError, CaseError):
+        return None
+    return h.hexdigest()[:16]
 
 
 def _period(start, end) -> str:
@@ -189,32 +217,28 @@ class _Files:
             raise Unreadable(f"{self.display(rel)} cannot be read: {e}.") from None
 
 
-def _from_case(source: AgencySource, root: Path, readers, digest) -> Submission:
+def _from_case(source: AgencySource, root: Path, readers) -> Submission:
     files = _Files(source, root)
     text = files.read("mkdocs.yml")
     if text is None:
         raise Unreadable(
             f"{source.describe()} has no mkdocs.yml, so it is not a case made with this tool."
         )
-    digest.update(text.encode())
     options = _case_options(text, files.display("mkdocs.yml"))
     data = str(options.get("data_dir") or "data").strip("/")
     chron_rel = f"{data}/chronology.yml"
     chron_text = files.read(chron_rel)
     if chron_text is None:
         raise Unreadable(f"{source.describe()} has no {chron_rel}.")
-    digest.update(chron_text.encode())
     entries = _yaml_entries(chron_text, files.display(chron_rel))
-    people = _people_from(source.people, root, readers, digest) if source.people else None
+    people = _people_from(source.people, root, readers) if source.people else None
     if people is None:
         t = files.read(f"{data}/people.yml")
         people = _yaml_people(t, files.display(f"{data}/people.yml")) if t else []
-        digest.update((t or "").encode())
-    glossary = _glossary_from(source.glossary, root, readers, digest) if source.glossary else None
+    glossary = _glossary_from(source.glossary, root, readers) if source.glossary else None
     if glossary is None:
         t = files.read(f"{data}/glossary.yml")
         glossary = _yaml_glossary(t, files.display(f"{data}/glossary.yml")) if t else []
-        digest.update((t or "").encode())
     try:
         config = parse_options(options)
     except CaseError as e:
@@ -313,17 +337,16 @@ def _plain(d) -> dict:
 # --- spreadsheets -------------------------------------------------------------------------
 
 
-def _from_spreadsheets(source: AgencySource, root: Path, readers, digest) -> Submission:
+def _from_spreadsheets(source: AgencySource, root: Path, readers) -> Submission:
     path = resolve(root, source.location)
     _exists(path, "chronology", source)
-    digest.update(path.read_bytes())
     rows_entries, rows = readers.chronology(path, source.mapping, source.sheet)
     entries = [
         SubmittedEntry(source.location, row, "row", e)
         for e, row in zip(rows_entries, rows, strict=True)
     ]
-    people = _people_from(source.people, root, readers, digest) if source.people else []
-    glossary = _glossary_from(source.glossary, root, readers, digest) if source.glossary else []
+    people = _people_from(source.people, root, readers) if source.people else []
+    glossary = _glossary_from(source.glossary, root, readers) if source.glossary else []
     return Submission(source, entries, people, glossary)
 
 
@@ -332,19 +355,18 @@ def _exists(path: Path, what: str, source: AgencySource) -> None:
         raise Unreadable(f"the {what} file {source.location} ({path}) does not exist.")
 
 
-def _opened(location: str, root: Path, digest, what: str) -> tuple[Path, str | None]:
+def _opened(location: str, root: Path, what: str) -> tuple[Path, str | None]:
     """The file's path, and its text when it is YAML (None for a spreadsheet)."""
     path = resolve(root, location)
     if not path.is_file():
         raise Unreadable(f"the {what} {location} ({path}) does not exist.")
-    digest.update(path.read_bytes())
     if path.suffix.lower() in (".yml", ".yaml"):
         return path, path.read_text(encoding="utf-8-sig")
     return path, None
 
 
-def _people_from(location: str, root: Path, readers, digest) -> list[Person]:
-    path, text = _opened(location, root, digest, "people key")
+def _people_from(location: str, root: Path, readers) -> list[Person]:
+    path, text = _opened(location, root, "people key")
     if text is not None:
         return _yaml_people(text, location)
     out = []
@@ -355,8 +377,8 @@ def _people_from(location: str, root: Path, readers, digest) -> list[Person]:
     return out
 
 
-def _glossary_from(location: str, root: Path, readers, digest) -> list[Term]:
-    path, text = _opened(location, root, digest, "glossary")
+def _glossary_from(location: str, root: Path, readers) -> list[Term]:
+    path, text = _opened(location, root, "glossary")
     if text is not None:
         return _yaml_glossary(text, location)
     return [
