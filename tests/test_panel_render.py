@@ -64,6 +64,9 @@ def test_agency_column_filter_summary_and_lanes(panel):
     # one lane per agency
     lanes = html.split('class="imr-timeline-svg imr-lanes-svg"')[1].split("</svg>")[0]
     assert re.findall(r"<text[^>]*><title>([^<]*)</title>", lanes) == [GPP, CHT, ASC]
+    assert "<title>Review period</title>" in lanes
+    months = re.findall(r'font-size="10">([A-Z])</text>', lanes)
+    assert "".join(months) == "JFMAMJJASOND"
     assert "20 entries from 3 agencies" in html
 
 

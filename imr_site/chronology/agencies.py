@@ -109,6 +109,11 @@ def _month(d: dt.date, first: dt.date) -> int:
     return (d.year - first.year) * 12 + d.month - first.month
 
 
+def _add(first: dt.date, months: int) -> dt.date:
+    y, m = divmod(first.month - 1 + months, 12)
+    return dt.date(first.year + y, m + 1, 1)
+
+
 def lanes_svg(chron: Chronology, review_start, review_end) -> Lanes | None:
     """Contacts per month, one lane per agency; key episodes marked."""
     names = agencies(chron)
@@ -162,7 +167,20 @@ def lanes_svg(chron: Chronology, review_start, review_end) -> Lanes | None:
         for m in range(months)
         if m == 0 or (first.month - 1 + m) % 12 == 0
     ]
-    height = top + len(names) * lane_h + 22
+    months_shown = (
+        [
+            {"x": round(label_w + (m + 0.5) * bar_w, 2), "label": _add(first, m).strftime("%b")[0]}
+            for m in range(months)
+        ]
+        if months <= 36
+        else []
+    )
+    period = None
+    if review_start and review_end:
+        x1 = label_w + (_month(review_start, first) + (review_start.day - 1) / 31) * bar_w
+        x2 = label_w + (_month(review_end, first) + review_end.day / 31) * bar_w
+        period = {"x": round(x1, 2), "w": round(max(min(x2, label_w + plot_w) - x1, 1), 2)}
+    height = top + len(names) * lane_h + 34
     per = "; ".join(
         f"{n}: {sum(counts[n])} contact{'s' if sum(counts[n]) != 1 else ''}" for n in names
     )
@@ -180,6 +198,8 @@ def lanes_svg(chron: Chronology, review_start, review_end) -> Lanes | None:
         lanes=lanes,
         years=years,
         bottom=top + len(names) * lane_h,
+        months=months_shown,
+        period=period,
         desc=summary,
     )
     return Lanes(Markup(svg), summary)
