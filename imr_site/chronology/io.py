@@ -870,7 +870,7 @@ def _fast_block(entry: dict) -> str | None:
             text = "true" if v else "false"
         elif isinstance(v, int):
             text = str(v)
-        elif isinstance(v, str) and _plain_text(v):
+        elif type(v) is str and _plain_text(v):  # a str subclass has its own representer
             text = v
         else:
             return None
