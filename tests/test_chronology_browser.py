@@ -55,10 +55,8 @@ def browser_context(tmp_path_factory):
         ctx.close()
 
 
-@pytest.fixture
-def page(browser_context, tmp_path):
-    case = load(tmp_path / "case", ENTRIES)
-    site = tmp_path / "site"
+def chronology_page(site: Path, case) -> Path:
+    """A page holding only the case's chronology block, with its script and styles."""
     (site / "assets").mkdir(parents=True)
     for name in ("chronology.js", "chronology.css"):
         shutil.copy(ASSETS / name, site / "assets" / name)
@@ -69,10 +67,16 @@ def page(browser_context, tmp_path):
         + '<script src="assets/chronology.js"></script></body></html>',
         "utf-8",
     )
+    return site / "index.html"
+
+
+@pytest.fixture
+def page(browser_context, tmp_path):
+    index = chronology_page(tmp_path / "site", load(tmp_path / "case", ENTRIES))
     requests: list[str] = []
     pg = browser_context.new_page()
     pg.on("request", lambda r: requests.append(r.url))
-    pg.goto((site / "index.html").as_uri())
+    pg.goto(index.as_uri())
     yield pg
     pg.close()
     assert all(u.startswith("file://") for u in requests), requests  # nothing from the internet

@@ -326,3 +326,64 @@ def test_random_files_never_raise_anything_but_a_refusal(tmp_path):
             continue
         # Whatever was imported writes and reads back exactly.
         assert parse_yaml(dump_chronology(result.entries)) == (result.entries or [])
+
+
+def test_the_fast_yaml_writer_writes_what_the_dumper_would():
+    """dump_chronology writes plain entries itself (10,000 in `imr merge`); the bytes must be
+    exactly the YAML dumper's, and anything it is not sure of goes through the dumper."""
+    import datetime as dt
+
+    from imr_site.chronology import io as chron_io
+    from imr_site.chronology.sample import generate_entries
+
+    entries = generate_entries(2000, dt.date(2022, 1, 1), dt.date(2024, 12, 31), seed=7)
+    tricky = ["yes", "No", "null", "~", "123", "1.5", "0x1F", "10:30", "12:30:00", "2024",
+              "2024-05", "?2024-05-01", "- x", "a: b", "a #b", "a:", "#x", "'q'", '"q"', "x ",
+              "Café", "£50", "(a)", "a,b", "x\ty", "@x", "&x", "*x", "!x", "%x", "`x", "|x",
+              ">x", "[x]", "{x}", "on", "off", "Y", "=", "1e3", ".5", "+1", "-1", "a\u2028b",
+              "AB's", "don’t", "x—y", "1:2:3", 'He said "no".', "two\nlines", ".inf", ".NaN",
+              "...", "../a/data/chronology.yml, line 12", ".x", "..", "x,"]  # fmt: skip
+    entries += [{"date": "2024-01-01", "source": t, "event": t, "seq": 2} for t in tricky]
+    fast = 0
+    for e in entries:
+        e = chron_io.ordered(e)
+        block = chron_io._fast_block(e)
+        if block is not None:
+            fast += 1
+            assert block == chron_io._dump_block(e)
+    assert fast > len(entries) // 2  # the fast path is taken for most entries
+    assert chron_io._fast_block({"date": "2024", "event": "x"}) is None  # '2024' needs quotes
+
+
+def test_dump_and_read_gives_what_reading_the_file_gives():
+    """What `imr merge` hands the check instead of parsing 10,000 entries again must be exactly
+    the parse: the values, and the line of every entry and field."""
+    import datetime as dt
+
+    from imr_site.case.yamlio import LineDict, LineList, parse_yaml
+    from imr_site.chronology import io as chron_io
+    from imr_site.chronology.sample import generate_entries
+
+    entries = generate_entries(1500, dt.date(2022, 1, 1), dt.date(2024, 12, 31), seed=3)
+    entries += [
+        {"date": "2024", "event": "needs quotes", "references": ["A-1", "B-2"]},
+        {"date": "2024-01-01", "event": "two\nlines", "same_as": ["x-1"], "id": "gpp-1"},
+        {"date": "2024-01-02", "event": "a: b", "seq": 3, "key_episode": True, "time": "1:2:3"},
+    ]
+    header = "# one\n# two\n"
+    text, read = chron_io.dump_and_read(entries, header.count("\n"))
+    assert text == chron_io.dump_chronology(entries, header=False)
+    parsed = parse_yaml(header + text)
+
+    def same(a, b) -> None:
+        assert type(a) is type(b) and a == b
+        if isinstance(a, LineDict):
+            assert (a.line, a.key_lines) == (b.line, b.key_lines)
+            for k in a:
+                same(a[k], b[k])
+        if isinstance(a, LineList):
+            assert (a.line, a.item_lines) == (b.line, b.item_lines)
+            for x, y in zip(a, b, strict=True):
+                same(x, y)
+
+    same(read, parsed)

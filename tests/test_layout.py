@@ -17,7 +17,7 @@ ROOTS = {"imr_site": REPO / "imr_site", "imr_mkdocs": REPO / "plugins" / "imr_mk
 
 # Layer of each top-level package: a module may import its own package and lower layers only.
 BASE = {"imr_site.case": 0}
-PARTS = ("sections", "chronology", "actions", "people", "signoff", "process")
+PARTS = ("sections", "chronology", "actions", "people", "signoff", "process", "panel")
 LAYERS = {
     **BASE,
     **{f"imr_site.{p}": 1 for p in PARTS},
@@ -192,6 +192,7 @@ CODE_HOMES = {
     "PRC": "imr_site.process",
     "LEN": "imr_site.sections",
     "EDT": "imr_site.people",
+    "PNL": "imr_site.panel",
 }
 
 

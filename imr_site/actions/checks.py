@@ -222,8 +222,8 @@ def check(case) -> list[Finding]:
     plan: ActionPlan | None = case.data.get("actions")
     page = case.section(SECTION_ID)
     recs, out = parse_recommendations(page, case)
-    if plan is None:
-        return out
+    if plan is None or (not plan.exists and SECTION_ID not in case.spec.section_ids):
+        return out  # a report without an action plan (a review panel's chronology)
     out.extend(placeholders.in_data_file(case, "actions"))
     out.extend(_check_plan(case, plan, recs, page is not None))
     out.extend(_check_recommendations(case, plan, recs, page))

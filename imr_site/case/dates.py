@@ -251,3 +251,38 @@ def as_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def silent_periods(
+    spans: list[tuple[dt.date, dt.date]],
+    start: dt.date | None,
+    end: dt.date | None,
+    longer_than: int,
+) -> list[tuple[dt.date, dt.date, int | None, int | None]]:
+    """Periods of more than ``longer_than`` days that no span covers, within [start, end] when
+    set, including before the first span and after the last. ``spans`` are (first day, last
+    day), sorted by first day. Each period is (first day, last day, the index of the span before
+    it, the index of the span after it); None at the ends. A span starting after ``end`` is
+    never the one "before" the end of the period (the chronology and the panel share this)."""
+    out: list = []
+    if not spans:
+        return out
+    one = dt.timedelta(days=1)
+
+    def add(first: dt.date, last: dt.date, before, after) -> None:
+        first, last = max(first, start) if start else first, min(last, end) if end else last
+        if (last - first).days + 1 > longer_than:
+            out.append((first, last, before, after))
+
+    covered = start - one if start else None
+    before = None
+    for i, (first, last) in enumerate(spans):
+        if covered is not None and first > covered + one:
+            add(covered + one, first - one, before, i)
+        if covered is None or last > covered:
+            covered = last
+        if end is None or first <= end:
+            before = i
+    if end and covered is not None and covered < end:
+        add(covered + one, end, before, None)
+    return out

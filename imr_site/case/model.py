@@ -29,7 +29,7 @@ from imr_site.case.findings import (
     rule,
 )
 from imr_site.case.sections import SectionFile, SectionProblem, read_section_file
-from imr_site.case.spec import SpecError, TemplateSpec, load_spec
+from imr_site.case.spec import SpecError, TemplateSpec, load_spec, spec_path
 from imr_site.case.yamlio import LineDict, YAMLProblem, load_yaml
 
 R_NO_CONFIG = rule(
@@ -146,9 +146,13 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
     """(the whole mkdocs.yml, the imr plugin's options) without MkDocs itself."""
-    rel = path.name
+    return mkdocs_options(path.read_text(encoding="utf-8-sig"), path.name)
+
+
+def mkdocs_options(text: str, rel: str = "mkdocs.yml") -> tuple[dict, dict]:
+    """:func:`read_mkdocs_yml` for text already read (a file as committed in Git)."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TolerantLoader)  # noqa: S506
+        raw = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise CaseError(
@@ -287,8 +291,7 @@ def read_case(
     config = parse_options(options)
     docs = Path(docs_dir).resolve() if docs_dir else root / "docs"
     try:
-        spec_path = (root / config.spec) if config.spec else None
-        spec = load_spec(spec_path)
+        spec = load_spec(spec_path(root, config.spec))
     except SpecError as e:
         raise CaseError([finding(R_SPEC.code, e.path, e.line, e.message)]) from None
 

@@ -132,6 +132,18 @@ def _tuple(v) -> tuple:
     return tuple(v) if isinstance(v, list) else (v,)
 
 
+def spec_path(root: Path, spec: str | None) -> Path | None:
+    """Where a case's ``spec:`` points: a file in the case folder, or the name of a spec shipped
+    with the tool (``sab-panel``, the review panel's integrated chronology); None for the
+    default."""
+    if not spec:
+        return None
+    shipped = SPEC_DIR / f"{spec}.yml"
+    if "/" not in spec and "\\" not in spec and not (root / spec).exists() and shipped.is_file():
+        return shipped
+    return root / spec
+
+
 def load_spec(path: str | Path | None = None) -> TemplateSpec:
     """Read a template spec. ``None`` means the guidance's own (the default)."""
     p = Path(path) if path else DEFAULT_SPEC

@@ -155,6 +155,13 @@ def load_yaml(path: str | os.PathLike, display: str | None = None):
     return data
 
 
+def remember(path: str | os.PathLike, text: str, data) -> None:
+    """Say what ``load_yaml`` would read from ``path``, which holds ``text``: for a file the
+    caller has just written from ``data`` (see ``chronology.io.dump_and_read``)."""
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass")).digest()
+    _PARSED[str(Path(path).resolve())] = (digest, data)
+
+
 def plain(value):
     """The same data without line bookkeeping (for JSON output and tests)."""
     if isinstance(value, dict):

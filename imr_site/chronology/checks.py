@@ -8,9 +8,17 @@ import difflib
 import re
 
 from imr_site.case import placeholders
+from imr_site.case.dates import silent_periods
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import plain
-from imr_site.chronology.model import FIELDS, Chronology, Entry, gc_paused, key_episode_value
+from imr_site.chronology.model import (
+    FIELDS,
+    PANEL_FIELDS,
+    Chronology,
+    Entry,
+    gc_paused,
+    key_episode_value,
+)
 
 R_DATE = rule(
     "CHR002",
@@ -107,7 +115,7 @@ R_NEAR_DUPLICATE = rule(
 )
 
 # Fields that may be written as a list (several record references).
-LIST_FIELDS = {"references"}
+LIST_FIELDS = {"references", "same_as", "not_same_as"}
 
 
 def check(case) -> list[Finding]:
@@ -125,7 +133,7 @@ def _check(case, chron: Chronology) -> list[Finding]:
     out.extend(option_findings)
     columns = {c.key: c for c in case.spec.chronology_columns}
     mandatory = [c for c in case.spec.chronology_columns if c.mandatory]
-    known = set(FIELDS) | set(columns)
+    known = set(FIELDS) | set(columns) | (set(PANEL_FIELDS) if chron.merged else set())
     start, end = case.config.review_start, case.config.review_end
 
     seen: dict[tuple, Entry] = {}
@@ -181,7 +189,8 @@ def _check(case, chron: Chronology) -> list[Finding]:
                 )
             if previous is None or e.sort_key()[:3] >= previous.sort_key()[:3]:
                 previous = e
-    out.extend(_gaps(chron, rel, gap_days, start, end))
+    if not chron.merged:  # the panel's check says which agencies were silent (PNL015)
+        out.extend(_gaps(chron, rel, gap_days, start, end))
     return out
 
 
@@ -344,44 +353,30 @@ def _gaps(chron: Chronology, rel: str, gap_days: int, start, end) -> list[Findin
     before the first and after the last entry. An entry with an end_date covers every day up to
     it; entries outside the review period do not make silences outside it worth reporting."""
     dated = sorted((e for e in chron.entries if e.when is not None), key=Entry.sort_key)
+    spans = [(e.when.start, e.last_day) for e in dated]
     out: list[Finding] = []
-    if not dated:
-        return out
-    one = dt.timedelta(days=1)
-
-    def report(first: dt.date, last: dt.date, line: int, where: str) -> None:
-        first, last = max(first, start) if start else first, min(last, end) if end else last
-        silent = (last - first).days + 1
-        if silent > gap_days:
-            out.append(
-                finding(
-                    R_GAP.code,
-                    rel,
-                    line,
-                    f"no contact is recorded for {silent} days, from {_d(first)} to {_d(last)} "
-                    f"({where}); the template asks for periods of no contact to be stated "
-                    f"(limit: {gap_days} days).",
-                )
-            )
-
-    covered_to: dt.date | None = start - one if start else None
-    last_entry: Entry | None = None
-    for e in dated:
-        if covered_to is not None and e.when.start > covered_to + one:
+    for first, last, before, after in silent_periods(spans, start, end, gap_days):
+        if after is not None:
+            line = dated[after].line
             where = (
-                f"after the entry on line {last_entry.line}"
-                if last_entry
+                f"after the entry on line {dated[before].line}"
+                if before is not None
                 else "from the start of the review period"
             )
-            report(covered_to + one, e.when.start - one, e.line, where)
-        last = e.last_day
-        if covered_to is None or last > covered_to:
-            covered_to = last
-        if end is None or e.when.start <= end:
-            last_entry = e
-    if end and covered_to is not None and covered_to < end:
-        line = last_entry.line if last_entry else dated[-1].line
-        report(covered_to + one, end, line, "up to the end of the review period")
+        else:
+            line = dated[before].line if before is not None else dated[-1].line
+            where = "up to the end of the review period"
+        silent = (last - first).days + 1
+        out.append(
+            finding(
+                R_GAP.code,
+                rel,
+                line,
+                f"no contact is recorded for {silent} days, from {_d(first)} to {_d(last)} "
+                f"({where}); the template asks for periods of no contact to be stated "
+                f"(limit: {gap_days} days).",
+            )
+        )
     return out
 
 

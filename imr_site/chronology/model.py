@@ -45,6 +45,10 @@ FIELDS = (
     "references",
 )
 
+# Fields `imr merge` writes in the review panel's integrated chronology: the entry's id, its
+# agency and where it came from, and the panel's own notes on it (imr_site.panel).
+PANEL_FIELDS = ("id", "agency", "origin", "same_as", "not_same_as", "panel_note")
+
 TRUE_WORDS = {"yes", "y", "true", "x", "key", "✓", "✔"}
 FALSE_WORDS = {"no", "n", "false", ""}
 
@@ -165,6 +169,12 @@ class Chronology:
     entries: list[Entry]
     rel: str
     exists: bool = True
+
+    @property
+    def merged(self) -> bool:
+        """The review panel's integrated chronology: `imr merge` gives every entry its agency and
+        id (an agency's own chronology has neither, and CHR009 reports them there)."""
+        return any(e.fields.get("agency") and e.fields.get("id") for e in self.entries[:50])
 
     def in_order(self) -> list[Entry]:
         return sorted(self.entries, key=Entry.sort_key)

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from imr_site.case.dates import DateProblem, FuzzyDate
 from imr_site.case.templates import Templates
+from imr_site.chronology import agencies as panel_view
 from imr_site.chronology.model import Chronology, Entry, gc_paused
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies and in greyscale
@@ -38,6 +39,15 @@ TABLE_FIELDS = (
 )
 
 
+# The review panel's integrated chronology (entries carry their agency) has this column first.
+AGENCY_FIELD = ("agency", "Agency")
+
+
+def table_fields(chron: Chronology) -> tuple[tuple[str, str], ...]:
+    """The table's columns after the date: the agency's first in a panel's chronology."""
+    return (AGENCY_FIELD, *TABLE_FIELDS) if chron.merged else TABLE_FIELDS
+
+
 TEMPLATES = Templates(__file__)
 
 
@@ -56,6 +66,10 @@ class Row:
     since: str
     since_title: str
     cells: list[str]
+    source: str = ""  # for the filters
+    type: str = ""
+    agency: str = ""  # a panel's chronology: the agency, or a confirmed group's, '|'-separated
+    key_episode: bool = False
 
 
 def subject_dob(case) -> FuzzyDate | None:
@@ -126,7 +140,18 @@ def _date_parts(e: Entry) -> tuple[str, str, bool, bool]:
 def build_rows(chron: Chronology, dob: FuzzyDate | None) -> list[Row]:
     rows: list[Row] = []
     previous: Entry | None = None
+    fields = [f for f, _ in table_fields(chron)]
+    # Entries the panel confirmed as one event print as one row, with each agency's account.
+    groups = panel_view.same_event_groups(chron) if chron.merged else {}
     for e in chron.in_order():
+        group = groups.get(e.index)
+        if group is not None and group[0] is not e:
+            continue
+        if group is not None:
+            cells = [panel_view.group_cell(group, f, _cell_text) for f in fields]
+        else:
+            cells = [_cell_text(e, f) for f in fields]
+        members = group or [e]
         date_text, date_title, imprecise, unreadable = _date_parts(e)
         since, since_title = "", ""
         if e.when is not None:
@@ -151,7 +176,11 @@ def build_rows(chron: Chronology, dob: FuzzyDate | None) -> list[Row]:
                 age=age_text(dob, e.when),
                 since=since,
                 since_title=since_title,
-                cells=[_cell_text(e, f) for f, _ in TABLE_FIELDS],
+                cells=cells,
+                source=_cell_text(e, "source"),
+                type=_cell_text(e, "contact_type"),
+                agency="|".join(dict.fromkeys(panel_view.agency_of(m) for m in members)),
+                key_episode=any(m.key_episode for m in members),
             )
         )
     return rows
@@ -426,12 +455,20 @@ def _block(case) -> str:
     dob = subject_dob(case)
     rows = build_rows(chron, dob)
     dated = [r for r in rows if r.start]  # in date order; undated entries sort last
+    fields = table_fields(chron)
+    merged = chron.merged
     return template.render(
         rows=rows,
         total=len(rows),
-        key_count=sum(1 for r in rows if r.entry.key_episode),
-        columns=[(f, labels.get(f, label)) for f, label in TABLE_FIELDS],
-        fields=[f for f, _ in TABLE_FIELDS],
+        entries=len(chron.entries),
+        key_count=sum(1 for r in rows if r.key_episode),
+        columns=[(f, labels.get(f, label)) for f, label in fields],
+        fields=[f for f, _ in fields],
+        agencies=panel_view.agencies(chron) if merged else [],
+        agency_summaries=panel_view.summaries(chron) if merged else [],
+        lanes=panel_view.lanes_svg(chron, case.config.review_start, case.config.review_end)
+        if merged
+        else None,
         show_age=dob is not None,
         timeline=timeline_svg(chron, case.config.review_start, case.config.review_end),
         sources=_distinct(chron, "source"),

@@ -26,22 +26,27 @@ def register(sub) -> None:
 
 
 def cmd_check(args) -> int:
+    return check_and_report(args.dir, args.format, strict=args.strict)
+
+
+def check_and_report(case_dir: str, fmt: str, strict: bool = False) -> int:
+    """Every check on the case, printed in the format asked for; the exit code."""
     # Paths in annotations are relative to the repository's top, as CI sees the files.
-    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(args.dir)), strict=args.strict)
+    ctx = ReportContext(path_prefix=gitrepo.prefix(Path(case_dir)), strict=strict)
     try:
-        case = load_case(args.dir)
+        case = load_case(case_dir)
     except CaseError as e:
-        print(FORMATS[args.format](e.findings, ctx))
+        print(FORMATS[fmt](e.findings, ctx))
         return EXIT_UNUSABLE
     ctx.rules = case.config.rules
     findings = run_checks(case)
-    print(FORMATS[args.format](findings, ctx))
+    print(FORMATS[fmt](findings, ctx))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if args.format == "github" and summary_file:
+    if fmt == "github" and summary_file:
         # GitHub shows only the first annotations on the diff; its run summary shows them all.
         try:
             with open(summary_file, "a", encoding="utf-8") as out:
                 out.write(github_step_summary(findings, ctx))
         except OSError as e:
             print(f"(the run summary could not be written: {e})", file=sys.stderr)
-    return exit_code(findings, strict=args.strict)
+    return exit_code(findings, strict=strict)

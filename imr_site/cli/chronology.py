@@ -9,7 +9,7 @@ from pathlib import Path
 
 from imr_site.case.findings import CaseError
 from imr_site.case.model import parse_options, read_mkdocs_yml
-from imr_site.case.spec import SpecError, load_spec
+from imr_site.case.spec import SpecError, load_spec, spec_path
 from imr_site.chronology.io import (
     ImportRefused,
     dump_chronology,
@@ -83,7 +83,7 @@ def cmd_import(args) -> int:
         try:
             _, options = read_mkdocs_yml(cfg_file)
             config = parse_options(options)
-            spec = load_spec(case_dir / config.spec if config.spec else None)
+            spec = load_spec(spec_path(case_dir, config.spec))
             data_dir = case_dir / config.data_dir
         except CaseError as e:
             _err("\n".join(str(f) for f in e.findings))

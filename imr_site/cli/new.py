@@ -13,6 +13,7 @@ from imr_site.publish.new_case import (
     install_source,
     make_repository,
     new_case,
+    new_panel,
     running_install,
     write_requirements,
 )
@@ -25,6 +26,11 @@ def register(sub) -> None:
         "--no-git",
         action="store_true",
         help="do not make the folder a Git repository (by default it gets one, with a first commit)",
+    )
+    n.add_argument(
+        "--panel",
+        action="store_true",
+        help="a review panel's case: every agency's chronology merged by `imr merge`",
     )
     n.set_defaults(func=cmd_new)
 
@@ -48,14 +54,17 @@ def cmd_new(args) -> int:
                 "your Git host will not run its CI.",
                 file=sys.stderr,
             )
-    new_case(target)
-    source = install_source(*running_install())
-    write_requirements(target, source)
-    if source.requirement is None:
-        print(
-            f"Note: {REQUIREMENTS} needs filling in before the case's CI can run: {source.why}",
-            file=sys.stderr,
-        )
+    if args.panel:
+        new_panel(target)
+    else:
+        new_case(target)
+        source = install_source(*running_install())
+        write_requirements(target, source)
+        if source.requirement is None:
+            print(
+                f"Note: {REQUIREMENTS} needs filling in before the case's CI can run: {source.why}",
+                file=sys.stderr,
+            )
     if not args.no_git:
         try:
             note = make_repository(target)
@@ -67,6 +76,10 @@ def cmd_new(args) -> int:
         print(f"Made {target} a Git repository with a first commit.")
         if note:
             print(note)
+    if args.panel:
+        print(f"New review panel case in {target}. Next: list the agencies in mkdocs.yml, then run")
+        print(f"  imr merge {target}\n  imr serve {target}")
+        return EXIT_OK
     print(f"New case in {target}. Next: edit mkdocs.yml and the files in docs/ and data/, then run")
     print(f"  imr check {target}\n  imr serve {target}")
     return EXIT_OK

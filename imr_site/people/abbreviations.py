@@ -288,10 +288,29 @@ def authored_text(case, include_fields=None, *, raw: bool = False):
         items = getattr(data, "entries", None) or getattr(data, "actions", None) or []
         for item in items:
             for key, value in item.fields.items():
-                if not raw and key in ("date", "end_date", "time", "end_time", "seq"):
+                if key in _NO_PROSE_FIELDS and (not raw or key in _MERGE_FIELDS):
                     continue
                 for text, line in _texts(value, item.line_of(key)):
                     yield data.rel, line, clean(text)
+
+
+# Fields of chronology entries and actions that hold no prose: dates, times, and the ids, file
+# names and links `imr merge` writes in a review panel's chronology.
+_NO_PROSE_FIELDS = (
+    "date",
+    "end_date",
+    "time",
+    "end_time",
+    "seq",
+    "id",
+    "origin",
+    "same_as",
+    "not_same_as",
+)
+
+
+# Written by `imr merge` and never shown in the report: ids, submission file names, links.
+_MERGE_FIELDS = ("id", "origin", "same_as", "not_same_as")
 
 
 def find_usage(case, vocab: Vocabulary | None = None) -> Usage:

@@ -43,6 +43,39 @@ def new_case(target: Path) -> None:
     _add_schemas(target)
 
 
+# From the agency's template, what a review panel's case shares: the CI, pre-commit and Git
+# settings. Its settings and parts are its own (templates/panel_case/).
+PANEL_SHARED = (".github/", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".gitignore")
+
+
+def new_panel(target: Path) -> None:
+    """A review panel's case (`imr new --panel`): the agencies are listed in its mkdocs.yml and
+    `imr merge` fills its data/."""
+    target.mkdir(parents=True, exist_ok=True)
+    for rel, node in template_files():
+        if rel.startswith(PANEL_SHARED):
+            _copy(node, target / rel)
+    panel = resources.files("imr_site.publish").joinpath("templates", "panel_case")
+
+    def walk(node, rel=""):
+        for child in node.iterdir():
+            if child.is_dir():
+                walk(child, f"{rel}{child.name}/")
+            else:
+                _copy(child, target / f"{rel}{child.name}")
+
+    walk(panel)
+    dest = target / SCHEMA_COPY
+    dest.mkdir(parents=True, exist_ok=True)
+    for file in FILES.values():
+        (dest / file).write_bytes((SCHEMA_DIR / file).read_bytes())
+
+
+def _copy(node, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(node.read_bytes())
+
+
 def _add_schemas(target: Path) -> None:
     """Copy the JSON Schemas into the new case and point each data file at its own with a
     yaml-language-server modeline (VS Code's YAML extension and other editors read it)."""

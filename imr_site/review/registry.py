@@ -17,6 +17,8 @@ from imr_site.case.model import Case, read_case
 from imr_site.case.placeholders import R_PLACEHOLDER
 from imr_site.chronology import checks as chronology_checks
 from imr_site.chronology.model import load_chronology
+from imr_site.panel import checks as panel_checks
+from imr_site.panel.record import load_panel
 from imr_site.people import abbreviation_checks, name_checks, spelling
 from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
@@ -35,6 +37,7 @@ DATA_READERS = {
     "people": load_people,
     "actions": load_actions,
     "process": load_process,
+    "panel": load_panel,
 }
 
 # Each check takes a Case and returns findings. Output is sorted, so their order does not matter.
@@ -51,6 +54,7 @@ CHECKS = [
     process_checks.check,
     section_length.check,
     spelling.check,
+    panel_checks.check,
 ]
 
 

@@ -25,7 +25,7 @@ import referencing.exceptions
 from imr_site.case.sections import STATUSES
 from imr_site.case.spec import DEFAULT_SPEC, TemplateSpec, load_spec
 from imr_site.case.yamlio import LineDict, LineList
-from imr_site.chronology.model import FIELDS
+from imr_site.chronology.model import FIELDS, PANEL_FIELDS
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"  # the draft editors' YAML support knows best
@@ -148,6 +148,9 @@ def data_schema(name: str, spec: TemplateSpec) -> dict:
         # the chronology rules (CHR009) reject any other field, so the editor does too
         for key in FIELDS:
             props.setdefault(key, {**_CHRONOLOGY_TYPES.get(key, {"type": _TEXT_OR_NUMBER})})
+        # the review panel's integrated chronology (`imr merge`) adds these
+        for key in PANEL_FIELDS:
+            props.setdefault(key, {**_CHRONOLOGY_TYPES.get(key, {"type": ["string", "null"]})})
         item["additionalProperties"] = False
     what = "chronology of agency involvement" if name == "chronology" else "action plan"
     return {
@@ -164,6 +167,8 @@ _CHRONOLOGY_TYPES = {
     "end_time": {"type": ["string", "null"]},
     "seq": {"type": ["integer", "null"], "minimum": 0},
     "key_episode": {"type": ["boolean", "null"]},
+    "same_as": {"type": ["string", "array", "null"], "items": {"type": "string"}},
+    "not_same_as": {"type": ["string", "array", "null"], "items": {"type": "string"}},
     "references": {
         "type": ["string", "number", "array", "null"],
         "items": {"type": ["string", "number"]},

@@ -60,6 +60,7 @@ class IMRPluginConfig(Config):
     status_page = opt.Type(bool, default=True)  # the generated "Review status" page
     with_process = opt.Type(bool, default=False)  # the process record in the (restricted) PDF
     reference_docx = opt.Optional(opt.Type(str))  # `imr export docx`: the board's Word styles
+    panel = opt.Optional(opt.Type(dict))  # a review panel's case: the agencies (imr_site.panel)
 
 
 def _case_error_message(e: CaseError) -> str:

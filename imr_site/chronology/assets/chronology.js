@@ -20,6 +20,7 @@
       return {
         tr: tr,
         text: fold(tr.textContent),
+        agencies: (tr.dataset.agency || "").split("|"),
         source: tr.dataset.source || "",
         type: tr.dataset.type || "",
         key: tr.dataset.key === "1",
@@ -31,6 +32,9 @@
     var shown = count.querySelector("[data-count]");
 
     function apply() {
+      // Only a review panel's chronology has an agency filter; a row of a confirmed group
+      // belongs to each of its agencies.
+      var agency = field("agency") ? field("agency").value : "";
       var source = field("source").value;
       var type = field("type").value;
       var keyOnly = field("key").checked;
@@ -40,7 +44,8 @@
       var n = 0;
       for (var i = 0; i < rows.length; i++) {
         var r = rows[i];
-        var ok = (!source || r.source === source) && (!type || r.type === type) &&
+        var ok = (!agency || r.agencies.indexOf(agency) !== -1) &&
+          (!source || r.source === source) && (!type || r.type === type) &&
           (!keyOnly || r.key);
         // An entry matches a date range if any day it covers is inside it (ISO dates compare
         // as text); entries without a readable date show only when no range is set.

@@ -9,13 +9,14 @@ header row repeats on every landscape page.
 
 from __future__ import annotations
 
+from imr_site.chronology import agencies as panel_view
 from imr_site.chronology.model import Chronology, gc_paused
 from imr_site.chronology.render import (
     EMPTY_TEXT,
-    TABLE_FIELDS,
     build_rows,
     subject_dob,
     summary_text,
+    table_fields,
     timeline_caption,
     timeline_svg,
 )
@@ -25,6 +26,7 @@ from imr_site.publish.pdf.convert import LONG_WORD, Image, breakable_text
 # Column widths on a landscape A4 page: dates and short codes as wide as they need, the
 # narrative columns sharing the rest.
 WIDTHS = {
+    "agency": "1.1fr",
     "date": "2.3cm",
     "age": "0.9cm",
     "since": "1.4cm",
@@ -52,7 +54,13 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
     dob = subject_dob(case)
     rows = build_rows(chron, dob)
     labels = {c.key: c.label for c in case.spec.chronology_columns}
-    out = [markup.text(summary_text(rows, case.config.review_period_text))]
+    if chron.merged:
+        dated = [r for r in rows if r.start]
+        keys = sum(1 for r in rows if r.key_episode)
+        span = f", from {dated[0].date_text} to {dated[-1].date_text}" if dated else ""
+        out = _panel_parts(case, chron, rows, span, keys, images, timeline_name)
+    else:
+        out = [markup.text(summary_text(rows, case.config.review_period_text))]
     timeline = timeline_svg(chron, case.config.review_start, case.config.review_end)
     if timeline is not None:
         images.append(Image(timeline_name, str(timeline.svg).encode("utf-8")))
@@ -63,15 +71,16 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
         )
 
     show_age = dob is not None
-    columns = ["date"] + (["age"] if show_age else []) + ["since"] + [f for f, _ in TABLE_FIELDS]
+    fields = table_fields(chron)
+    columns = ["date"] + (["age"] if show_age else []) + ["since"] + [f for f, _ in fields]
     head = ["Date and time"] + (["Age"] if show_age else []) + ["Days since previous"]
-    head += [labels.get(f, label) for f, label in TABLE_FIELDS]
+    head += [labels.get(f, label) for f, label in fields]
     cells: list[str] = []
     for r in rows:
         # Plain cells are Typst strings (one text run each, light on memory for thousands of
         # rows); markup only where a long word must be allowed to break.
         date = "\n".join(x for x in (r.date_text, r.time_text) if x)
-        if r.entry.key_episode:
+        if r.key_episode:
             date_cell = f"[{_cell(date)} #linebreak() #strong[Key episode]]"
         else:
             date_cell = _string_cell(date)
@@ -80,7 +89,7 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
             row.append(markup.string(r.age))
         row.append(markup.string(r.since))
         row += [_string_cell(c) for c in r.cells]
-        if r.entry.key_episode:
+        if r.key_episode:
             cells += [f"table.cell(fill: key-fill, {c})" for c in row]
         else:
             cells += row
@@ -93,6 +102,47 @@ def _chronology(case, images: list[Image], timeline_name: str) -> str:
         + ")\n}"
     )
     return "\n\n".join(out)
+
+
+def _panel_parts(case, chron, rows, span, keys, images, timeline_name) -> list[str]:
+    """A review panel's chronology: the summary per agency and the lanes timeline."""
+    n, names = len(chron.entries), panel_view.agencies(chron)
+    shared = (
+        f", in {len(rows)} rows (the entries the panel confirmed as one event share a row, "
+        "with each agency's account)"
+        if len(rows) != n
+        else ""
+    )
+    out = [
+        markup.text(
+            f"{n} entr{'y' if n == 1 else 'ies'} from {len(names)} agenc"
+            f"{'y' if len(names) == 1 else 'ies'}{span}{shared}; {keys} key "
+            f"episode{'' if keys == 1 else 's'}. Review period: {case.config.review_period_text}."
+        )
+    ]
+    cells = []
+    for a in panel_view.summaries(chron):
+        period = f"{a.first} to {a.last}" if a.first else ""
+        episodes = "\n".join(a.key_episodes) or "None"
+        cells += [markup.string(a.name), markup.string(str(a.entries)), markup.string(period)]
+        cells.append(f"[{_cell(episodes)}]")
+    out.append(
+        "#figure(kind: table, caption: [Each agency's chronology], {\nset text(size: 8pt)\n"
+        "table(columns: (1.4fr, 0.5fr, 1.2fr, 3fr), inset: 3.5pt, "
+        "table.header([Agency], [Entries], [Period covered], [Key episodes]),\n"
+        + ",\n".join(cells)
+        + ")\n})"
+    )
+    lanes = panel_view.lanes_svg(chron, case.config.review_start, case.config.review_end)
+    if lanes is not None:
+        name = timeline_name.replace("timeline", "lanes")
+        images.append(Image(name, str(lanes.svg).encode("utf-8")))
+        out.append(
+            f"#figure(image({markup.string('/' + name)}, width: 100%, "
+            f"alt: {markup.string(lanes.summary)}), "
+            f"caption: [{markup.text('Contacts per month, one lane per agency.')}])"
+        )
+    return out
 
 
 def _string_cell(value: str) -> str:
