@@ -11,12 +11,12 @@ import argparse
 import os
 import sys
 
-from imr_site.cli import actions, build, check, chronology, new, serve
+from imr_site.cli import actions, build, check, chronology, new, serve, sign
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, exit_code
 
 # Each command group's module adds its subcommands: register(subparsers) adds a parser and
 # sets `func`. In the order `imr --help` lists them.
-COMMAND_GROUPS = [check, build, serve, new, chronology, actions]
+COMMAND_GROUPS = [check, build, serve, new, chronology, actions, sign]
 
 
 def build_parser() -> argparse.ArgumentParser:
