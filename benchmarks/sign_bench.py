@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,13 +43,39 @@ IMR = [sys.executable, "-m", "imr_site.cli"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "IMR_BENCH_PASSWORD": PASSWORD}
 
 
-def timed(cmd: list[str], ok=(0,)) -> float:
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system) of each measurement
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str], name: str | None = None, ok=(0,)) -> float:
+    """Wall seconds of a command in a fresh process (its CPU seconds go into CPU[name])."""
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr}")
+    if name:
+        CPU.setdefault(name, []).append(_children_cpu() - cpu)
     return seconds
+
+
+class InProcess:
+    """Wall and CPU seconds of a block run in this process."""
+
+    def __init__(self, name: str, times: dict[str, list[float]]):
+        self.name, self.times = name, times
+
+    def __enter__(self):
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def __exit__(self, *exc):
+        self.times.setdefault(self.name, []).append(time.perf_counter() - self.wall)
+        CPU.setdefault(self.name, []).append(time.process_time() - self.cpu)
 
 
 def final_pdf(work: Path) -> tuple[Path, Path]:
@@ -80,60 +107,50 @@ def main() -> None:
         author, director = ca.issue("Ruth Halloran"), ca.issue("Marcus Feeney")
         times: dict[str, list[float]] = {}
 
-        def add(name: str, seconds: float) -> None:
-            times.setdefault(name, []).append(seconds)
+        def run_cli(name: str, cmd: list[str], ok=(0,)) -> None:
+            times.setdefault(name, []).append(timed(cmd, name, ok))
 
+        key = ["--password-env", "IMR_BENCH_PASSWORD"]
         for n in range(args.runs):
             run = work / f"run{n}"
             run.mkdir()
             copy = run / pdf.name
             shutil.copy(pdf, copy)
             shutil.copy(manifest, run / "manifest.json")
-            key = ["--password-env", "IMR_BENCH_PASSWORD"]
-            add(
-                "imr sign --as author",
-                timed([*IMR, "sign", str(copy), "--as", "author", "--p12", str(author.p12), *key]),
+            sign = [*IMR, "sign", str(copy)]
+            run_cli(
+                "imr sign --as author", [*sign, "--as", "author", "--p12", str(author.p12), *key]
             )
-            add(
+            run_cli(
                 "imr sign --as senior-officer",
-                timed(
-                    [
-                        *IMR,
-                        "sign",
-                        str(copy),
-                        "--as",
-                        "senior-officer",
-                        "--p12",
-                        str(director.p12),
-                        *key,
-                    ]
-                ),
+                [*sign, "--as", "senior-officer", "--p12", str(director.p12), *key],
             )
-            add("imr verify", timed([*IMR, "verify", str(copy), "--trust", str(ca.pem)]))
+            run_cli("imr verify", [*IMR, "verify", str(copy), "--trust", str(ca.pem)])
             if pdfsig:
-                add("pdfsig (reference)", timed([pdfsig, str(copy)], ok=(0, 1, 2)))
+                run_cli("pdfsig (reference)", [pdfsig, str(copy)], ok=(0, 1, 2))
             # the library alone, in this (warm) process
             lib = run / "lib"
             lib.mkdir()
             shutil.copy(pdf, lib / pdf.name)
-            started = time.perf_counter()
-            sign_pdf(lib / pdf.name, "author", PKCS12Key(author.p12, PASSWORD.encode()))
-            add("sign_pdf (library, author)", time.perf_counter() - started)
-            started = time.perf_counter()
-            sign_pdf(lib / pdf.name, "senior-officer", PKCS12Key(director.p12, PASSWORD.encode()))
-            add("sign_pdf (library, Director)", time.perf_counter() - started)
-            started = time.perf_counter()
-            report = verify_pdf(lib / pdf.name, [ca.pem], manifest)
-            add("verify_pdf (library)", time.perf_counter() - started)
+            with InProcess("sign_pdf (library, author)", times):
+                sign_pdf(lib / pdf.name, "author", PKCS12Key(author.p12, PASSWORD.encode()))
+            with InProcess("sign_pdf (library, Director)", times):
+                sign_pdf(
+                    lib / pdf.name, "senior-officer", PKCS12Key(director.p12, PASSWORD.encode())
+                )
+            with InProcess("verify_pdf (library)", times):
+                report = verify_pdf(lib / pdf.name, [ca.pem], manifest)
             assert report.ok, report.as_json()
 
-    print(f"Example FINAL PDF ({pages} pages), {args.runs} runs, medians:")
+    print(f"Example FINAL PDF ({pages} pages), {args.runs} runs, medians (wall; CPU):")
     reference = statistics.median(times["pdfsig (reference)"]) if pdfsig else None
     for name, values in times.items():
         median = statistics.median(values)
-        ratio = f"  ({median / reference:5.1f} x pdfsig)" if reference else ""
+        cpu = statistics.median(CPU[name])
+        ratio = f" ({median / reference:5.1f} x pdfsig)" if reference else ""
         print(
-            f"  {name:32} {median:6.2f} s{ratio}   runs: " + ", ".join(f"{v:.2f}" for v in values)
+            f"  {name:30} {median:5.2f} s{ratio}; CPU {cpu:5.2f} s   wall runs: "
+            + ", ".join(f"{v:.2f}" for v in values)
         )
     print(
         f"  load average now: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
