@@ -84,11 +84,12 @@ class TestCA:
         not_before: dt.datetime | None = None,
         not_after: dt.datetime | None = None,
         timestamping: bool = False,
+        rsa_key: bool = False,
     ) -> Issued:
-        # pyHanko's test timestamp authority signs with RSA only
+        # pyHanko's test timestamp authority signs with RSA only; smartcards are often RSA too
         key = (
             rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            if timestamping
+            if timestamping or rsa_key
             else ec.generate_private_key(ec.SECP256R1())
         )
         builder = (

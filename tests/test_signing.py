@@ -496,10 +496,12 @@ SOFTHSM_LIBS = [
 TOKEN, PIN = "imr-test-card", "246810"
 
 
-@pytest.fixture
-def smartcard(tmp_path, monkeypatch, people):
-    """A SoftHSM2 token holding the author's key and certificate under the label 'author', as
-    an NHS smartcard holds its owner's."""
+@pytest.fixture(scope="module")
+def smartcards(tmp_path_factory, ca):
+    """SoftHSM2 tokens, one holding an EC key and one an RSA key for the author, each with its
+    certificate, both labelled 'author', as an NHS smartcard holds its owner's. Returns the
+    library and the token labels by key type. SoftHSM reads its configuration and its tokens
+    once per process, when the library is first loaded: so every token is made first."""
     import subprocess
 
     import pkcs11
@@ -509,48 +511,68 @@ def smartcard(tmp_path, monkeypatch, people):
     lib = next((p for p in SOFTHSM_LIBS if Path(p).exists()), None)
     if lib is None or shutil.which("softhsm2-util") is None:
         pytest.skip("SoftHSM2 is not installed (scripts/setup.sh --test installs it)")
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    folder = tmp_path_factory.mktemp("softhsm")
+    (folder / "tokens").mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {folder / 'tokens'}\nobjectstore.backend = file\n")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOFTHSM2_CONF", str(conf))
 
-    def util(*args):
-        subprocess.run(["softhsm2-util", *args], check=True, capture_output=True)
+        def util(*args):
+            subprocess.run(["softhsm2-util", *args], check=True, capture_output=True)
 
-    util("--init-token", "--free", "--label", TOKEN, "--so-pin", "13579", "--pin", PIN)
-    author = people["author"]
-    key_pem = tmp_path / "author-key.pem"
-    key_pem.write_bytes(
-        author.key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    util(
-        "--import", str(key_pem), "--token", TOKEN, "--label", "author", "--id", "01", "--pin", PIN
-    )
-    key_pem.unlink()
-    token = pkcs11.lib(lib).get_token(token_label=TOKEN)
-    with token.open(rw=True, user_pin=PIN) as session:
-        session.create_object(
-            {
-                Attribute.CLASS: ObjectClass.CERTIFICATE,
-                Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
-                Attribute.TOKEN: True,
-                Attribute.LABEL: "author",
-                Attribute.ID: b"\x01",
-                Attribute.SUBJECT: author.cert.subject.public_bytes(),
-                Attribute.VALUE: author.cert.public_bytes(serialization.Encoding.DER),
-            }
-        )
+        cards = {}
+        for kind in ("ec", "rsa"):
+            label = f"{TOKEN}-{kind}"
+            util("--init-token", "--free", "--label", label, "--so-pin", "13579", "--pin", PIN)
+            author = ca.issue(AUTHOR, rsa_key=kind == "rsa")
+            key_pem = folder / f"{kind}.pem"
+            key_pem.write_bytes(
+                author.key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            util(
+                "--import",
+                str(key_pem),
+                "--token",
+                label,
+                "--label",
+                "author",
+                "--id",
+                "01",
+                "--pin",
+                PIN,
+            )
+            key_pem.unlink()
+            cards[kind] = (label, author)
+        for label, author in cards.values():
+            token = pkcs11.lib(lib).get_token(token_label=label)
+            with token.open(rw=True, user_pin=PIN) as session:
+                session.create_object(
+                    {
+                        Attribute.CLASS: ObjectClass.CERTIFICATE,
+                        Attribute.CERTIFICATE_TYPE: CertificateType.X_509,
+                        Attribute.TOKEN: True,
+                        Attribute.LABEL: "author",
+                        Attribute.ID: b"\x01",
+                        Attribute.SUBJECT: author.cert.subject.public_bytes(),
+                        Attribute.VALUE: author.cert.public_bytes(serialization.Encoding.DER),
+                    }
+                )
+        yield lib, {kind: label for kind, (label, _) in cards.items()}
+
+
+@pytest.mark.parametrize("kind", ["ec", "rsa"])
+def test_signing_with_a_smartcard_through_pkcs11(
+    site, smartcards, people, ca, capsys, monkeypatch, kind
+):
+    lib, labels = smartcards
     monkeypatch.setenv("IMR_TEST_PIN", PIN)
-    return lib
-
-
-def test_signing_with_a_smartcard_through_pkcs11(site, smartcard, people, ca, capsys):
     pdf = pdf_of(site)
-    card = ["--pkcs11-lib", smartcard, "--token-label", TOKEN, "--key-label", "author"]
+    card = ["--pkcs11-lib", lib, "--token-label", labels[kind], "--key-label", "author"]
     # a wrong PIN: nothing written
     before = pdf.read_bytes()
     code = main(["sign", str(pdf), "--as", "author", *card, "--password-env", ENV])
