@@ -609,3 +609,24 @@ def test_an_unreadable_signature_record_is_never_replaced(site, people, capsys):
     assert "cannot be read" in capsys.readouterr().err
     assert pdf_of(site).read_bytes() == before
     assert record.read_text() == "{ this is not JSON"
+
+
+def test_the_stamp_prints_a_certificate_name_as_text_never_as_typst(tmp_path, ca):
+    import subprocess
+
+    from imr_site.publish.signing.fields import ROLES
+    from imr_site.publish.signing.sign import stamp_pdf
+
+    hostile = 'Ruth #panic("x") $1+1$ [Halloran] *bold* \\ "quoted" <label>'
+    issued = ca.issue("Ruth Halloran")
+    from asn1crypto import x509
+    from cryptography.hazmat.primitives.serialization import Encoding as Enc
+
+    cert = x509.Certificate.load(issued.cert.public_bytes(Enc.DER))
+    out = tmp_path / "stamp.pdf"
+    out.write_bytes(stamp_pdf((255.0, 62.0), hostile, ROLES[0], cert, NOW))
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert hostile in " ".join(text.split())
+    assert "as the author" in text
