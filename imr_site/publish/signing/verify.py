@@ -187,10 +187,13 @@ def _check(sig, reader, roots, sig_revisions, names) -> SignatureCheck:
             added.append(what)
             detail = "; ".join(touched.content or touched.other) or "no objects named"
             changes.append(f"{what} (revision {revision + 1}), changing: {detail}")
+    # pyHanko's difference analysis has the last word; its words are used only when the
+    # revisions above did not already name the change (they are long and 0-based).
     diff = status.diff_result
-    if diff is not None and not isinstance(diff, DiffResult):
-        changes.append(f"pyHanko's difference analysis: {diff}")
-    elif diff is not None and diff.modification_level > ModificationLevel.FORM_FILLING:
+    if diff is not None and not isinstance(diff, DiffResult) and not changes:
+        first = str(diff).splitlines()[0] if str(diff) else type(diff).__name__
+        changes.append(f"a change pyHanko's difference analysis does not accept: {first[:200]}")
+    elif isinstance(diff, DiffResult) and diff.modification_level > ModificationLevel.FORM_FILLING:
         changes.append(f"changes beyond signing ({diff.modification_level.name.lower()})")
     if status.coverage not in (
         SignatureCoverageLevel.ENTIRE_FILE,
