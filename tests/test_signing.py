@@ -191,6 +191,7 @@ def test_author_then_director_gives_a_valid_document(signed_pair, people, ca, ca
         ("senior_officer_signature", "the Director/Head of Service", DIRECTOR),
     ]
     assert all(s["intact"] and s["unchanged"] and s["trusted"] for s in sigs)
+    assert {s["trust"] for s in sigs} == {"trusted: the chain ends at IMR Test Root CA"}
     # the only thing after the author's signature is the Director's
     assert sigs[0]["added_after"] == [
         "the signature of the Director/Head of Service (senior_officer_signature)"

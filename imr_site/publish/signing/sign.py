@@ -237,11 +237,16 @@ def names_match(certificate_name: str, front_matter_name: str) -> bool:
     return bool(want) and all(w in have for w in want)
 
 
-def common_name(cert) -> str:
-    cn = cert.subject.native.get("common_name")
+def spoken_name(name) -> str:
+    """A certificate name as people say it: its common name, or the whole name without one."""
+    cn = name.native.get("common_name")
     if isinstance(cn, list):
         cn = cn[0] if cn else None
-    return str(cn or cert.subject.human_friendly)
+    return str(cn or name.human_friendly)
+
+
+def common_name(cert) -> str:
+    return spoken_name(cert.subject)
 
 
 # --------------------------------------------------------------------------------------------
@@ -330,7 +335,7 @@ def stamp_pdf(size: tuple[float, float], signer: str, role: Role, cert, now: dt.
 
     width, height = size
     utc = now.astimezone(dt.timezone.utc)
-    issuer = cert.issuer.native.get("common_name") or cert.issuer.human_friendly
+    issuer = spoken_name(cert.issuer)
     inputs = {
         "width": f"{max(width, 40):.3f}",
         "height": f"{max(height, 20):.3f}",

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from imr_site.publish.signing.fields import ROLE_BY_FIELD, ROLES
-from imr_site.publish.signing.sign import common_name, load_trust_roots
+from imr_site.publish.signing.sign import common_name, load_trust_roots, spoken_name
 
 
 class VerifyUnusable(Exception):
@@ -233,7 +233,7 @@ def _trust(status, roots) -> tuple[bool | None, str]:
     if status.trusted:
         path = status.validation_path
         anchor = (
-            path.trust_anchor.authority.name.human_friendly if path is not None else "a trust root"
+            spoken_name(path.trust_anchor.authority.name) if path is not None else "a trust root"
         )
         return True, f"trusted: the chain ends at {anchor}"
     why = status.trust_problem_indic
