@@ -3,7 +3,8 @@
 # Git and Python's venv, then a virtual environment in .venv with the package installed. The PDF
 # needs no system library (Typst, its fonts and the PDF readers are wheels). For the tests, also
 # Chromium (browser tests; libatomic1 for Playwright's driver) and poppler-utils (the tests read
-# PDFs back with poppler too, as a second reader independent of the tool's own).
+# PDFs back with poppler too, as a second reader independent of the tool's own) and SoftHSM2 (a
+# software smartcard, so the PKCS#11 signing test has a token to sign with).
 #
 #   scripts/setup.sh          # runtime only
 #   scripts/setup.sh --test   # also test tools (pytest, Playwright, Chromium)

@@ -25,6 +25,7 @@ from imr_site.cli import (
     new,
     people,
     serve,
+    sign,
     spelling,
 )
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE, exit_code
@@ -37,6 +38,7 @@ COMMAND_GROUPS = [
     serve,
     new,
     finalise,
+    sign,
     chronology,
     actions,
     glossary,

@@ -38,6 +38,7 @@ from imr_site.publish.pdf.convert import (
     url_key,
 )
 from imr_site.publish.pdf.html import parse
+from imr_site.publish.signing.fields import Signatory, add_signature_fields, signatories
 from imr_site.sections.printable import R_PRINT_FAILED
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -105,6 +106,8 @@ class PrintDocument:
     attachments: list[Attachment] = field(default_factory=list)
     # generated block name -> function(images) -> Typst markup, placed where the block stands
     blocks: dict[str, Callable[[list[Image]], str]] = field(default_factory=dict)
+    # FINAL only: who signs, each given an empty signature field at the end of section 8
+    signatories: list[Signatory] = field(default_factory=list)
 
 
 @dataclass
@@ -217,6 +220,7 @@ def print_document(
         sections=sections,
         attachments=attachments,
         blocks={"chronology": lambda images: chronology_typst(case, images)},
+        signatories=signatories(case) if status == "FINAL" else [],
     )
 
 
@@ -278,6 +282,8 @@ def typst_source(doc: PrintDocument) -> TypstSource:
 
     for i, (s, body) in enumerate(bodies, start=1):
         body = re.sub(r"#link\(<(imr-\d+)>\)", retarget, body)
+        if s.id == "signoff" and doc.signatories:
+            body += "\n\n#imr-signature-fields()\n"
         name = f"sections/{i:02d}-{_safe(s.id)}.typ"
         section_files[name] = s.id
         files[name] = f'#import "/report.typ": *\n\n{body}\n'.encode()
@@ -329,6 +335,13 @@ def _meta(doc: PrintDocument, attachments: list[dict]) -> dict:
         "edition_short": EDITION_SHORT.get(doc.edition, doc.edition),
         "cover": [{"label": k, "value": v or "Not given"} for k, v in cover],
         "attachments": attachments,
+        "signatures": [
+            {"field": p.role.field, "label": p.tooltip, "who": p.job} for p in doc.signatories
+        ],
+        "signatures_note": (
+            "Each box below is a digital signature field. The author signs first, then the "
+            "Director or Head of Service (imr sign); anyone can check both (imr verify)."
+        ),
     }
 
 
@@ -405,6 +418,8 @@ def write_pdf(doc: PrintDocument, out_path: Path) -> PdfResult:
             raise PdfError(*_compile_failure(e, source, doc)) from None
         finally:
             shutil.rmtree(root / "img", ignore_errors=True)
+    if doc.signatories:
+        pdf = add_signature_fields(pdf, doc.signatories)
     with replacing(Path(out_path)) as fh:
         fh.write(pdf)
     return PdfResult(_page_count(pdf), source.findings, time.perf_counter() - started)
