@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -107,8 +108,40 @@ class YAMLProblem(Exception):
         super().__init__(f"{path}:{line or ''}: {message}")
 
 
+# Where an anchor (&name) or an alias (*name) could begin: at the start of a line, or after a
+# space or a flow bracket or comma, and followed by a name. "A&E", "A & E" and "* item" cannot.
+_MAY_ALIAS = re.compile(r"(?<![^\s\[{,])[&*][^\s\[\]{},]")
+
+ALIAS_ADVICE = (
+    "Anchors (&name) and aliases (*name) are not accepted in a case's files: a few lines of them "
+    "can expand to billions of values. Write each value out in full (a report never needs them); "
+    "if this is text starting with & or *, put it in quotes."
+)
+
+
+def refuse_anchors(text: str, path: str = "<text>", loader=_Base) -> None:
+    """Raise :class:`YAMLProblem` at the first anchor or alias in ``text``, before anything is
+    built from it: the "billion laughs" file (9 lines that expand to 10^9 values) is refused in
+    milliseconds and with no memory to speak of. YAML syntax errors are left to the caller."""
+    if ("&" not in text and "*" not in text) or not _MAY_ALIAS.search(text):
+        return  # nearly every file: no event scan at all
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                what = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                raise YAMLProblem(
+                    path,
+                    event.start_mark.line + 1,
+                    f"this line uses the YAML {what}{event.anchor}. {ALIAS_ADVICE}",
+                )
+    except yaml.YAMLError:
+        return  # the parse that follows reports it, with its line
+
+
 def parse_yaml(text: str, path: str = "<text>"):
-    """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax."""
+    """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax, and on
+    any anchor or alias (see :func:`refuse_anchors`)."""
+    refuse_anchors(text, path)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as e:
