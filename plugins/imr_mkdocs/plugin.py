@@ -176,6 +176,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return config
 
     def on_files(self, files: Files, *, config) -> Files:
+        # A link to a file outside the case, or a file over the size limit, is never published
+        # (the case's findings IMR007/IMR008 say so).
+        for file in site.refused_files(self.case, files, config.docs_dir):
+            files.remove(file)
         for rel, path in site.site_assets():
             files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
         if offline.is_offline(config):
@@ -256,6 +260,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
+        html = site.clean_page(html)  # the author's HTML only: our blocks are placed after
         sid = self._pages.get(page.file.src_uri)
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)
