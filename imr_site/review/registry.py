@@ -21,7 +21,7 @@ from imr_site.people.glossary import load_glossary
 from imr_site.people.key import load_people
 from imr_site.review import schema_checks
 from imr_site.sections import checks as section_checks
-from imr_site.sections import printable, progress  # noqa: F401  (printable: rules the PDF reports)
+from imr_site.sections import printable, progress, raw_html  # noqa: F401  (printable: rules the PDF reports)
 from imr_site.signoff import checks as signoff_checks
 
 # data/<name>.yml -> its reader, in the order the files are read.
@@ -42,6 +42,7 @@ CHECKS = [
     schema_checks.check,
     signoff_checks.check,
     progress.check,
+    raw_html.check,
 ]
 
 
