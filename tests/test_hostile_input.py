@@ -318,3 +318,43 @@ def test_a_section_that_is_not_utf8_is_reported_once(tmp_path):
     r = imr("build", str(root), "--no-pdf", "--both-editions")
     assert r.returncode == 2
     assert (r.stdout + r.stderr).count("not UTF-8") == 1, r.stdout + r.stderr
+
+
+@pytest.mark.expect_warnings
+def test_front_matter_the_theme_shows_is_text_and_cannot_redirect(tmp_path):
+    from conftest import build_site
+
+    root = write_case(tmp_path / "case")
+    page = root / "docs" / "07-learning.md"
+    edit(
+        page,
+        "section: learning\n",
+        "section: learning\n"
+        "title: <img src=x onerror=alert(7)>\n"
+        "description: '\"><script>alert(8)</script>'\n"
+        "template: redirect.html\n"
+        "location: javascript:alert(5)\n",
+    )
+    found = [(f.code, f.line) for f in run_checks(load_case(root)) if f.code.startswith("HTM")]
+    assert found == [("HTM001", 3), ("HTM001", 4), ("HTM001", 5), ("HTM001", 6)]
+    build_site(root, tmp_path / "site")
+    html = (tmp_path / "site" / "07-learning.html").read_text(encoding="utf-8")
+    assert "onerror=alert(7)>" not in html and "<script>alert(8)" not in html
+    assert "alert(5)" not in html
+    assert "&lt;img src=x onerror=alert(7)&gt;" in html  # shown as the words written
+
+
+def test_the_same_thing_twice_on_a_line_is_one_finding(tmp_path):
+    # found by tests/test_fuzz.py: two onload= on one line were two identical findings
+    root = write_case(tmp_path / "case")
+    page = root / "docs" / "07-learning.md"
+    twice = '<svg viewBox="0 0 9 9"><rect width="5" height="5" onload="x()"/></svg>' * 2
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{twice}\n", encoding="utf-8")
+    found = [f for f in run_checks(load_case(root)) if f.code.startswith("HTM")]
+    assert [(f.code, f.message.split(":")[0]) for f in found] == [
+        (
+            "HTM002",
+            "the onload= attribute on <rect> is a script that would run for every reader "
+            "(2 times on this line)",
+        )
+    ]

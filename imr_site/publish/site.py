@@ -75,6 +75,11 @@ def clean_page(html: str) -> str:
     return raw_html.sanitise(html)
 
 
+def safe_meta(meta: dict) -> dict:
+    """A page's front matter as the theme may show it (see sections.raw_html.safe_meta)."""
+    return raw_html.safe_meta(meta)
+
+
 def finish_section(case, section_id: str, html: str) -> str:
     """A section's page HTML after the changes that link it to other parts of the report."""
     finisher = FINISHERS.get(section_id)

@@ -319,6 +319,55 @@ def _picture_or_words(m: re.Match) -> str:
     return f'<span class="imr-picture-refused">{alt.group(1) if alt else ""}</span>'
 
 
+# --- front matter the theme shows -----------------------------------------------------------
+
+# MkDocs and Material write these front matter fields into every page as they are, unescaped
+# (the page title in the header and navigation, the description in <head>, ...).
+SHOWN_FIELDS = ("title", "description", "subtitle", "author", "status")
+# These change what the page is: another layout, or a page that sends the reader elsewhere.
+DROPPED_FIELDS = ("template", "location")
+
+
+def safe_meta(meta: dict) -> dict:
+    """A page's front matter as the theme may use it: the fields it shows, as text (escaped), and
+    none that swaps the page's layout or turns it into a redirect."""
+    import html as html_lib
+
+    out = {k: v for k, v in meta.items() if k not in DROPPED_FIELDS}
+    for key in SHOWN_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = html_lib.escape(out[key])
+    return out
+
+
+def _meta_findings(page) -> list[Finding]:
+    out = []
+    for key in DROPPED_FIELDS:
+        if key in page.meta:
+            out.append(
+                finding(
+                    R_REMOVED.code,
+                    page.rel,
+                    page.line_of(key),
+                    f"the front matter field '{key}' would change the page's layout or send the "
+                    "reader elsewhere: it is not used. Delete it.",
+                )
+            )
+    for key in SHOWN_FIELDS:
+        value = page.meta.get(key)
+        if isinstance(value, str) and re.search(r"<[A-Za-z!/]", value):
+            out.append(
+                finding(
+                    R_REMOVED.code,
+                    page.rel,
+                    page.line_of(key),
+                    f"the front matter field '{key}' holds HTML, which is shown as text, never "
+                    "run. Write it as plain words.",
+                )
+            )
+    return out
+
+
 # --- the rule --------------------------------------------------------------------------------
 
 # What the check renders a page with: the extensions the example and the template use.
@@ -353,17 +402,21 @@ def page_findings(page, markdown_renderer) -> list[Finding]:
         return []  # no tag, attribute list or address with a scheme: nothing to remove
     html = markdown_renderer(body)
     line_of = _line_finder(page)
-    out = []
+    # the same thing twice on one line is one finding, which says how often
+    counts: dict[tuple[str, int, str], int] = {}
     for r in removals(html):
-        out.append(
-            finding(
-                r.code,
-                page.rel,
-                line_of(r.needle),
-                f"{r.what}: it is removed from the site and the PDF.",
-            )
+        key = (r.code, line_of(r.needle), r.what)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        finding(
+            code,
+            page.rel,
+            line,
+            f"{what}{f' ({n} times on this line)' if n > 1 else ''}: it is removed from the site "
+            "and the PDF.",
         )
-    return out
+        for (code, line, what), n in counts.items()
+    ]
 
 
 def _renderer():
@@ -385,4 +438,5 @@ def check(case) -> list[Finding]:
         if render is None:
             render = _renderer()
         out.extend(page_findings(page, render))
+        out.extend(_meta_findings(page))
     return out

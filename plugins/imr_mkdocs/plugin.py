@@ -236,6 +236,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         return f"IMRBLOCK{self._token}{name}"
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        page.meta = site.safe_meta(page.meta)  # the theme writes these fields unescaped
         sid = self._pages.get(page.file.src_uri)
         blocks = site.section_blocks(self.case, sid) if sid else {}
         if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
