@@ -358,3 +358,88 @@ def test_the_same_thing_twice_on_a_line_is_one_finding(tmp_path):
             "(2 times on this line)",
         )
     ]
+
+
+# --- spreadsheets that would stall the import -----------------------------------------------
+
+
+def _workbook(path: Path, far_cell: bool = False, merge: str | None = None) -> Path:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Date", "Source", "Contact with", "Event"])
+    ws.append(["22/05/2024", "District nursing", "AB", "Visit"])
+    if far_cell:
+        ws.cell(row=200_000, column=200).font = Font(bold=True)  # formatted, empty
+    wb.save(path)
+    if merge:
+        # openpyxl itself would take minutes to write this; Excel writes it in one line
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = parts[sheet].replace(
+            b"</sheetData>",
+            f'</sheetData><mergeCells count="1"><mergeCell ref="{merge}"/></mergeCells>'.encode(),
+        )
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+def test_a_formatted_cell_far_away_does_not_stall_the_import(tmp_path):
+    from imr_site.chronology.io import import_file
+
+    started = time.perf_counter()
+    result = import_file(_workbook(tmp_path / "far.xlsx", far_cell=True))
+    assert time.perf_counter() - started < 10  # it ran for minutes, making 40 million cells
+    assert [e["event"] for e in result.entries] == ["Visit"]
+
+
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (lambda p: _workbook(p / "m.xlsx", merge="E1:ZZ300000"), "merges 209,400,000 cells"),
+        (
+            lambda p: _write(p / "rows.csv", "Date,Event\n" + "2024-01-01,Visit\n" * 100_001),
+            "100,002 rows",
+        ),
+        (lambda p: _sparse_file(p / "big.csv", 50 * 1024 * 1024 + 1), "the file is 50 MB"),
+    ],
+)
+def test_spreadsheets_too_large_are_refused_and_nothing_is_written(tmp_path, make, says):
+    root = write_case(tmp_path / "case")
+    source = make(tmp_path)
+    out = tmp_path / "out.yml"
+    started = time.perf_counter()
+    r = imr("chronology", "import", str(source), "--case", str(root), "-o", str(out), timeout=60)
+    assert time.perf_counter() - started < 30
+    assert r.returncode == 2 and says in r.stderr, r.stderr
+    assert not out.exists()
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused(tmp_path):
+    from imr_site.chronology.io import MAX_UNPACKED_BYTES, ImportRefused, import_file
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b" " * (1 << 20)
+            for _ in range(MAX_UNPACKED_BYTES // len(chunk) + 1):
+                member.write(chunk)
+    assert path.stat().st_size < 2_000_000
+    with pytest.raises(ImportRefused) as e:
+        import_file(path)
+    assert "unpacks to" in str(e.value.notes[0])
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _sparse_file(path: Path, size: int) -> Path:
+    _sparse(path, size)
+    return path
