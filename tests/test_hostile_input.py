@@ -443,3 +443,14 @@ def _write(path: Path, text: str) -> Path:
 def _sparse_file(path: Path, size: int) -> Path:
     _sparse(path, size)
     return path
+
+
+def test_a_recommendation_written_twice_in_an_action_is_one_finding(tmp_path):
+    # found by tests/test_fuzz.py: the same unreadable reference twice gave two identical lines
+    root = write_case(tmp_path / "case")
+    edit(root / "data" / "actions.yml", "- R1\n", "- ':R1'\n  - ':R1'\n  - R9\n  - r9\n")
+    found = [(f.code, f.message) for f in run_checks(load_case(root)) if f.code == "ACT008"]
+    assert sorted(m[:30] for _, m in found) == [
+        "A1 serves R9, but there is no ",
+        "A1: ':R1' is not a recommendat",
+    ]
