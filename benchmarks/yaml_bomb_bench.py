@@ -43,6 +43,37 @@ def refusal() -> tuple[float, int]:
     return seconds, peak
 
 
+def guard_overhead(entries: int, runs: int) -> None:
+    """What refusing anchors costs on an honest chronology: the guard alone, against the parse."""
+    import yaml
+
+    from imr_site.case import yamlio
+    from imr_site.chronology.io import dump_chronology
+    from imr_site.chronology.sample import generate_entries
+
+    plain = dump_chronology(generate_entries(entries))
+    # "A&E" and "**" in every entry: the quick test cannot rule anchors out, so events are read
+    marked = plain.replace("event: ", "event: A&E **urgent** ")
+    for label, text in (("no & or *", plain), ("A&E, ** in every entry", marked)):
+        guard = statistics.median(
+            _seconds(lambda t=text: yamlio.refuse_anchors(t)) for _ in range(runs)
+        )
+        load = statistics.median(
+            _seconds(lambda t=text: yaml.load(t, Loader=yamlio._LineLoader))  # noqa: S506
+            for _ in range(runs)
+        )
+        print(
+            f"{entries:,}-entry chronology ({label}): guard {guard * 1000:.1f} ms, "
+            f"parse {load * 1000:.0f} ms ({guard / load:.1%} of the parse)"
+        )
+
+
+def _seconds(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
 def check_process(case: Path) -> tuple[float, float, int]:
     """(wall seconds, max RSS in MB, exit code) of `imr check` in a child process."""
     started = time.perf_counter()
@@ -66,6 +97,7 @@ def main() -> None:
         f"parse_yaml refuses the bomb: {statistics.median(s for s, _ in refusals) * 1000:.2f} ms, "
         f"peak {statistics.median(p for _, p in refusals) / 1024:.1f} KiB (median of {runs})"
     )
+    guard_overhead(10_000, runs)
     with tempfile.TemporaryDirectory() as tmp:
         clean, bomb = Path(tmp) / "clean", Path(tmp) / "bomb"
         for case in (clean, bomb):

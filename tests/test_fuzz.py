@@ -79,7 +79,8 @@ YAML_PIECES = [
     ",", "&a ", "*a", "!!", "!!binary ", "!!python/object:os.system ", "? ", "---\n", "...\n",
     "%YAML 1.1\n", "<<: ", "~", "null", "yes", "NO", "0x1F", "1e400", "2024-02-30", "10:30",
     "45434", "\ufeff", "\x00", "\u202e", "é", "£", "🙂", "date", "event", "source", "AB", "DN2",
-    "Sarah Marsh", "<script>", "=cmd|' /C calc'!A0", "\\", "%", "@", "`",
+    "Sarah Marsh", "<script>", "=cmd|' /C calc'!A0", "\\", "%", "@", "`", "\r", "\r\n",
+    "\x85", "\u2028", "\u2029", "!tag ", "!!str ",
 ]  # fmt: skip
 MARKDOWN_PIECES = [
     "\n", "\n\n", "# ", "## ", "### R1. ", "- ", "1. ", "> ", "```\n", "`", "*", "**", "_",
@@ -409,3 +410,35 @@ def test_xlsx_cells_through_import(case, sheet, tmp_path_factory):
 @given(sheet=xlsx_sheets)
 def test_xlsx_cells_through_import_thousands(case, sheet, tmp_path_factory):
     _xlsx(case, *sheet, tmp_path_factory.mktemp("xlsx"))
+
+
+# --- the anchor guard misses no anchor ------------------------------------------------------
+
+
+def _no_anchor_slips_through(text: str) -> None:
+    import yaml
+
+    from imr_site.case.yamlio import YAMLProblem, parse_yaml
+
+    try:
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return  # not YAML at all: reported as such
+    anchored = [e for e in events if isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None)]
+    if anchored:
+        with pytest.raises(YAMLProblem) as e:
+            parse_yaml(text)
+        assert "anchor" in e.value.message or "alias" in e.value.message
+
+
+@settings(FEW, max_examples=200)
+@given(text=joined(YAML_PIECES, 30))
+def test_the_anchor_guard_misses_no_anchor(text):
+    _no_anchor_slips_through(text)
+
+
+@pytest.mark.slow
+@settings(MANY, max_examples=5000)
+@given(text=joined(YAML_PIECES, 30))
+def test_the_anchor_guard_misses_no_anchor_thousands(text):
+    _no_anchor_slips_through(text)

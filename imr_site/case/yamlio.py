@@ -108,9 +108,37 @@ class YAMLProblem(Exception):
         super().__init__(f"{path}:{line or ''}: {message}")
 
 
-# Where an anchor (&name) or an alias (*name) could begin: at the start of a line, or after a
-# space or a flow bracket or comma, and followed by a name. "A&E", "A & E" and "* item" cannot.
-_MAY_ALIAS = re.compile(r"(?<![^\s\[{,])[&*][^\s\[\]{},]")
+# An anchor (&name) or an alias (*name): & or * and a name. Most such pairs in a chronology are
+# words ("A&E", "**urgent**"); only one where a YAML value can begin is worth a closer look.
+_AMP_OR_STAR = re.compile(r"[&*][^\s\[\]{},]")
+
+
+def _may_hold_anchors(text: str) -> bool:
+    if "&" not in text and "*" not in text:
+        return False  # nearly every file
+    for m in _AMP_OR_STAR.finditer(text):
+        i = m.start() - 1
+        while i >= 0 and text[i] in " \t\ufeff":  # spaces, and a byte-order mark
+            i -= 1
+        spaced = i < m.start() - 1
+        before = text[i] if i >= 0 else "\n"
+        if (
+            before in "\r\n\x85\u2028\u2029[{,"  # a line's first value (after any of YAML's
+            # line breaks), or one in brackets
+            or (spaced and before in ":-?")  # after "key: ", "- " or "? "
+            or (spaced and _word_at(text, i).startswith("!"))  # after a tag: !!str &a
+        ):
+            return True
+    return False
+
+
+def _word_at(text: str, end: int) -> str:
+    """The word that ends at ``end`` (inclusive)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start : end + 1]
+
 
 ALIAS_ADVICE = (
     "Anchors (&name) and aliases (*name) are not accepted in a case's files: a few lines of them "
@@ -123,8 +151,8 @@ def refuse_anchors(text: str, path: str = "<text>", loader=_Base) -> None:
     """Raise :class:`YAMLProblem` at the first anchor or alias in ``text``, before anything is
     built from it: the "billion laughs" file (9 lines that expand to 10^9 values) is refused in
     milliseconds and with no memory to speak of. YAML syntax errors are left to the caller."""
-    if ("&" not in text and "*" not in text) or not _MAY_ALIAS.search(text):
-        return  # nearly every file: no event scan at all
+    if not _may_hold_anchors(text):
+        return  # no event scan at all
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
