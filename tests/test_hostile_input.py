@@ -454,3 +454,29 @@ def test_a_recommendation_written_twice_in_an_action_is_one_finding(tmp_path):
         "A1 serves R9, but there is no ",
         "A1: ':R1' is not a recommendat",
     ]
+
+
+def test_a_character_the_fonts_cannot_draw_is_spelled_out_not_a_failed_pdf(tmp_path):
+    # found by tests/test_fuzz.py: one emoji in a section stopped the whole PDF (SEC007, exit 2)
+    from test_pdf import sample_document
+
+    from imr_site.publish.pdf import PrintSection, write_pdf
+    from imr_site.publish.pdf.convert import SectionSource
+
+    body = "Seen on the ward 🙂 and noted."
+    section = PrintSection(
+        "learning",
+        "Learning",
+        6,
+        "07-learning.html",
+        f"<h1>6. Learning</h1>\n<p>{body}</p>",
+        source=SectionSource("docs/07-learning.md", f"\n\n{body}", 5),
+    )
+    result = write_pdf(sample_document(rows=1, sections=[section]), tmp_path / "out.pdf")
+    assert [(f.code, f.file, f.line) for f in result.findings] == [
+        ("SEC005", "docs/07-learning.md", 7)
+    ]
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Seen on the ward (U+1F642) and noted." in text
