@@ -480,3 +480,22 @@ def test_a_character_the_fonts_cannot_draw_is_spelled_out_not_a_failed_pdf(tmp_p
         ["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Seen on the ward (U+1F642) and noted." in text
+
+
+def test_links_keep_web_mail_and_phone_addresses_only_and_the_check_agrees():
+    from imr_site.sections.raw_html import removals, sanitise
+
+    html = (
+        '<p><a href="https://www.gov.uk">a</a> <a href="mailto:x@example.org">b</a> '
+        '<a href="tel:+441234">c</a> <a href="other.html#q1">d</a> '
+        '<a href="data:text/plain;base64,QQ==">e</a> <a href="ftp://e.example/f">f</a></p>'
+    )
+    clean = sanitise(html)
+    assert [r.needle for r in removals(html)] == [
+        "data:text/plain;base64,QQ==",
+        "ftp://e.example/f",
+    ]
+    assert "data:" not in clean and "ftp:" not in clean
+    for kept in ("https://www.gov.uk", "mailto:x@example.org", "tel:+441234", "other.html#q1"):
+        assert f'href="{kept}"' in clean
+    assert removals(clean) == []

@@ -126,6 +126,8 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 # Attributes whose address the browser fetches by itself.
 RESOURCE_ATTRIBUTES = {"src", "srcset", "data", "poster", "background", "href", "xlink:href"}
 _CSS_URL = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(", re.I)
+# data: addresses a browser runs as a page or a script when opened
+_DATA_CODE = re.compile(r"data:(text/html|text/javascript|application/\S*script|image/svg)", re.I)
 _DATA_PICTURE = re.compile(r"data:image/(png|jpeg|gif|webp);", re.I)
 
 
@@ -142,7 +144,7 @@ def _fetches_from_outside(url: str) -> bool:
 
 def _runs_code(url: str) -> bool:
     scheme = urlsplit(re.sub(r"[\s\x00-\x1f]", "", url)).scheme.lower()
-    return scheme in ("javascript", "vbscript") or url.strip().lower().startswith("data:text")
+    return scheme in ("javascript", "vbscript") or bool(_DATA_CODE.match(url.strip()))
 
 
 def _allowed_style(style: str) -> tuple[str, str | None]:
@@ -267,6 +269,12 @@ def removals(html: str) -> list[Removal]:
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
     if name.startswith("on") or _runs_code(value):
         return None
+    if (
+        tag == "a"
+        and name == "href"
+        and urlsplit(value.strip()).scheme.lower() not in (LINK_SCHEMES | {""})
+    ):
+        return None  # a link to a data: address or another scheme (pictures may use data:)
     if name in RESOURCE_ATTRIBUTES and not (tag == "a" and name == "href"):
         if _fetches_from_outside(value):
             return None
