@@ -499,3 +499,17 @@ def test_links_keep_web_mail_and_phone_addresses_only_and_the_check_agrees():
     for kept in ("https://www.gov.uk", "mailto:x@example.org", "tel:+441234", "other.html#q1"):
         assert f'href="{kept}"' in clean
     assert removals(clean) == []
+
+
+def test_every_page_mkdocs_publishes_is_checked_whatever_its_suffix(tmp_path):
+    # MkDocs renders .markdown, .mdown, .mkdn and .mkd pages too; they were never read
+    root = write_case(tmp_path / "case")
+    (root / "docs" / "notes.markdown").write_text("---\nx: &a 1\n---\n# Notes\n", encoding="utf-8")
+    with pytest.raises(CaseError) as e:
+        load_case(root)
+    assert [(f.code, f.file, f.line) for f in e.value.findings] == [
+        ("IMR003", "docs/notes.markdown", 2)
+    ]
+    (root / "docs" / "notes.markdown").write_text("# Notes\n\n<script>x()</script>\n", "utf-8")
+    found = [(f.code, f.file, f.line) for f in run_checks(load_case(root)) if f.code[:3] == "HTM"]
+    assert found == [("HTM002", "docs/notes.markdown", 3)]
