@@ -7,14 +7,12 @@ navigation, search, and record every request the pages make: none may leave file
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_example
+from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_example, imr
 
 from imr_site.publish.bundle import (
     LINK,
@@ -69,17 +67,6 @@ def make_case(root: Path, pdf: bool = False, extra_yml: str = "") -> Path:
     for name, text in PAGES.items():
         (root / "docs" / name).write_text(text, encoding="utf-8")
     return root
-
-
-def imr(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "imr_site.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
 
 
 @pytest.fixture(scope="module")

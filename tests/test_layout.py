@@ -181,6 +181,7 @@ CODE_HOMES = {
     "TPL": "imr_site.sections",
     "FLD": "imr_site.sections",
     "REV": "imr_site.sections",
+    "HTM": "imr_site.sections",
     "CHR": "imr_site.chronology",
     "ACT": "imr_site.actions",
     "REC": "imr_site.actions",

@@ -529,7 +529,7 @@ def _check_served(
                     f"recommendations section (it has: {have}).",
                 )
             )
-    return out
+    return list(dict.fromkeys(out))  # a reference written twice is one finding
 
 
 def _unknown_field(a: Action, name: str, rel: str, key: str) -> Finding:

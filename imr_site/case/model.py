@@ -19,6 +19,7 @@ import yaml
 
 from imr_site.case.dates import as_date
 from imr_site.case.editions import EDITIONS
+from imr_site.case.files import docs_files, refusal
 from imr_site.case.findings import (
     RULES,
     CaseError,
@@ -30,7 +31,7 @@ from imr_site.case.findings import (
 )
 from imr_site.case.sections import SectionFile, SectionProblem, read_section_file
 from imr_site.case.spec import SpecError, TemplateSpec, load_spec, spec_path
-from imr_site.case.yamlio import LineDict, YAMLProblem, load_yaml
+from imr_site.case.yamlio import LineDict, YAMLProblem, load_yaml, refuse_anchors
 
 R_NO_CONFIG = rule(
     "IMR001",
@@ -59,6 +60,8 @@ R_DATA_IN_DOCS = rule(
 R_SPEC = rule("IMR006", "error", "Template spec cannot be read", "Fix the spec file named.")
 
 DATA_FILES = ("chronology.yml", "glossary.yml", "people.yml", "actions.yml", "process.yml")
+# What MkDocs reads as a Markdown page (mkdocs.utils.markdown_extensions): each is a section file.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass
@@ -99,6 +102,9 @@ class Case:
     pages: list[SectionFile]  # every Markdown file in docs/, in file-name order
     data: dict = field(default_factory=dict)  # name -> parsed data object (see load_data)
     findings: list[Finding] = field(default_factory=list)  # found while reading
+    # files in docs/ and data/ that are never read or published (outside the case, too large),
+    # each with the finding that says so
+    refused: dict[Path, Finding] = field(default_factory=dict)
     # section id -> the page's URL in the built site, set by the MkDocs plugin so that pages can
     # link to each other (recommendations <-> action plan); computed from docs/ when unset
     urls: dict[str, str] = field(default_factory=dict)
@@ -152,7 +158,10 @@ def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
 def mkdocs_options(text: str, rel: str = "mkdocs.yml") -> tuple[dict, dict]:
     """:func:`read_mkdocs_yml` for text already read (a file as committed in Git)."""
     try:
+        refuse_anchors(text, rel, _TolerantLoader)
         raw = yaml.load(text, Loader=_TolerantLoader)  # noqa: S506
+    except YAMLProblem as e:
+        raise CaseError([finding(R_CONFIG.code, rel, e.line, e.message)]) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise CaseError(
@@ -307,8 +316,12 @@ def read_case(
             ]
         )
 
+    # Links to files outside the case and files over the size limit are never read or published.
+    files = docs_files(root, docs)
+    refused = dict(files.refused)
+
     # Data files inside docs/ would be published: refuse before anything is read.
-    for p in sorted(docs.rglob("*")):
+    for p in files.usable:
         if p.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx") and (
             p.name in DATA_FILES
             or p.stem in {"chronology", "glossary", "people", "actions", "people-key", "process"}
@@ -326,7 +339,9 @@ def read_case(
         raise CaseError(problems)
 
     pages: list[SectionFile] = []
-    for p in sorted(docs.rglob("*.md")):
+    for p in files.usable:
+        if p.suffix.lower() not in MARKDOWN_SUFFIXES:
+            continue
         try:
             pages.append(read_section_file(p, root, docs))
         except SectionProblem as e:
@@ -336,10 +351,14 @@ def read_case(
 
     case = Case(root, docs, cfg_path if cfg_path.is_file() else None, config, spec, pages)
     case.settings = raw
+    case.refused = refused  # a data reader may refuse its file too (a chronology too long)
     data_dir = case.data_path
     for name, loader in (data_readers or {}).items():
         path = data_dir / f"{name}.yml"
         rel = _rel(root, path)
+        if path.exists() and (refused_data := refusal(root, path)) is not None:
+            refused[path] = refused_data  # never read: the part sees no file
+            continue
         try:
             obj, found = loader(path, rel, case)
         except YAMLProblem as e:
@@ -347,6 +366,7 @@ def read_case(
             continue
         case.data[name] = obj
         case.findings.extend(found)
+    case.findings.extend(refused.values())
     if problems:
         raise CaseError(problems)
     return case

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import yaml
 
+from imr_site.case.files import MAX_FILE_BYTES, MAX_FILE_MB
+
 
 def normalise_heading(text) -> str:
     t = str(text or "").lower().replace("&", " and ").replace("_", " ")
@@ -72,6 +74,7 @@ def read_table(
     p = Path(path)
     if not p.is_file():
         raise ImportRefused([ImportNote("error", None, None, f"there is no file {p}.")])
+    _refuse_if_too_large(p)
     suffix = p.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(p, sheet, what)
@@ -169,6 +172,7 @@ def _read_xlsx(p: Path, sheet: str | None, what: str) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _refuse_huge_merges(p)
     try:
         wb = openpyxl.load_workbook(p, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as e:
@@ -220,11 +224,7 @@ def _read_xlsx(p: Path, sheet: str | None, what: str) -> Table:
                     "info", None, None, f"read sheet '{ws.title}'; the other sheets are empty."
                 )
             )
-    grid: dict[tuple[int, int], object] = {}
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        for c, v in enumerate(row, start=1):
-            if v is not None:
-                grid[(r, c)] = v
+    grid = _values(ws)
     merged: dict[tuple[int, int], str] = {}
     for rng in ws.merged_cells.ranges:
         top = grid.get((rng.min_row, rng.min_col))
@@ -244,8 +244,100 @@ def _read_xlsx(p: Path, sheet: str | None, what: str) -> Table:
     return Table(rows, notes, merged)
 
 
+def _values(ws) -> dict[tuple[int, int], object]:
+    """(row, column) -> value of every cell that holds one. Only the cells stored are visited:
+    one formatted cell at row 200,000, column 200 would otherwise make 40 million empty ones."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # another openpyxl: the slower public way
+        return {
+            (r, c): v
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            for c, v in enumerate(row, start=1)
+            if v is not None
+        }
+    return {pos: cell.value for pos, cell in cells.items() if cell.value is not None}
+
+
 def _sheet_has_data(ws) -> bool:
-    return any(v is not None for row in ws.iter_rows(values_only=True) for v in row)
+    return bool(_values(ws))
+
+
+# The import's limits: a file over MAX_FILE_MB, a workbook that unpacks to more than five times
+# that (a small zip can unpack to gigabytes), more rows than a case's chronology may hold, or more
+# merged cells than any real sheet has, is refused before it is read.
+MAX_ROWS = 100_000
+MAX_UNPACKED_BYTES = 5 * MAX_FILE_BYTES
+# openpyxl makes one object per merged cell as it opens a workbook: "A1:XFD1048576" alone would
+# take all the memory there is.
+MAX_MERGED_CELLS = 2_000_000
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def too_large(what: str) -> ImportRefused:
+    return ImportRefused(
+        [
+            ImportNote(
+                "error",
+                None,
+                None,
+                f"{what}, over the import's limit ({MAX_FILE_MB} MB, {MAX_ROWS:,} rows); "
+                "nothing was written. Check it is the right file, or split it.",
+            )
+        ]
+    )
+
+
+def _refuse_if_too_large(p: Path) -> None:
+    import zipfile
+
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise too_large(f"the file is {size / 1024 / 1024:.0f} MB")
+    if zipfile.is_zipfile(p):
+        try:
+            with zipfile.ZipFile(p) as z:
+                unpacked = sum(i.file_size for i in z.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return  # reported when the workbook is opened
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise too_large(f"the workbook unpacks to {unpacked / 1024 / 1024:.0f} MB")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _refuse_huge_merges(p: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(p) as z:
+            sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+            total = 0
+            for name in sheets:
+                for m in _MERGE_REF.finditer(z.read(name)):
+                    c1, r1, c2, r2 = m.groups()
+                    rows = abs(int(r2) - int(r1)) + 1
+                    cols = abs(_column_number(c2) - _column_number(c1)) + 1
+                    total += rows * cols
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return  # reported when the workbook is opened
+    if total > MAX_MERGED_CELLS:
+        raise ImportRefused(
+            [
+                ImportNote(
+                    "error",
+                    None,
+                    None,
+                    f"the workbook merges {total:,} cells together, far more than a real sheet "
+                    "has; nothing was written. Unmerge the cells in Excel (Home, Merge & Center, "
+                    "Unmerge Cells), save, and import again.",
+                )
+            ]
+        )
 
 
 # --- cells ----------------------------------------------------------------------------------

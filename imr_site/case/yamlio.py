@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -107,8 +108,68 @@ class YAMLProblem(Exception):
         super().__init__(f"{path}:{line or ''}: {message}")
 
 
+# An anchor (&name) or an alias (*name): & or * and a name. Most such pairs in a chronology are
+# words ("A&E", "**urgent**"); only one where a YAML value can begin is worth a closer look.
+_AMP_OR_STAR = re.compile(r"[&*][^\s\[\]{},]")
+
+
+def _may_hold_anchors(text: str) -> bool:
+    if "&" not in text and "*" not in text:
+        return False  # nearly every file
+    for m in _AMP_OR_STAR.finditer(text):
+        i = m.start() - 1
+        while i >= 0 and text[i] in " \t\ufeff":  # spaces, and a byte-order mark
+            i -= 1
+        spaced = i < m.start() - 1
+        before = text[i] if i >= 0 else "\n"
+        if (
+            before in "\r\n\x85\u2028\u2029[{,"  # a line's first value (after any of YAML's
+            # line breaks), or one in brackets
+            or (spaced and before in ":-?")  # after "key: ", "- " or "? "
+            or (spaced and _word_at(text, i).startswith("!"))  # after a tag: !!str &a
+        ):
+            return True
+    return False
+
+
+def _word_at(text: str, end: int) -> str:
+    """The word that ends at ``end`` (inclusive)."""
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start : end + 1]
+
+
+ALIAS_ADVICE = (
+    "Anchors (&name) and aliases (*name) are not accepted in a case's files: a few lines of them "
+    "can expand to billions of values. Write each value out in full (a report never needs them); "
+    "if this is text starting with & or *, put it in quotes."
+)
+
+
+def refuse_anchors(text: str, path: str = "<text>", loader=_Base) -> None:
+    """Raise :class:`YAMLProblem` at the first anchor or alias in ``text``, before anything is
+    built from it: the "billion laughs" file (9 lines that expand to 10^9 values) is refused in
+    milliseconds and with no memory to speak of. YAML syntax errors are left to the caller."""
+    if not _may_hold_anchors(text):
+        return  # no event scan at all
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                what = "alias *" if isinstance(event, yaml.AliasEvent) else "anchor &"
+                raise YAMLProblem(
+                    path,
+                    event.start_mark.line + 1,
+                    f"this line uses the YAML {what}{event.anchor}. {ALIAS_ADVICE}",
+                )
+    except yaml.YAMLError:
+        return  # the parse that follows reports it, with its line
+
+
 def parse_yaml(text: str, path: str = "<text>"):
-    """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax."""
+    """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax, and on
+    any anchor or alias (see :func:`refuse_anchors`)."""
+    refuse_anchors(text, path)
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as e:

@@ -28,6 +28,7 @@ from imr_site.case.spreadsheet import (  # the reading every importer shares
     Table,
     normalise_heading,
     read_table,
+    too_large,
 )
 from imr_site.case.spreadsheet import blank as _blank
 from imr_site.case.spreadsheet import cell_text as _text
@@ -35,6 +36,7 @@ from imr_site.case.spreadsheet import column_name as _col_name
 from imr_site.case.yamlio import LineDict, LineList, parse_yaml
 from imr_site.chronology.model import (
     FIELDS,
+    MAX_ENTRIES,
     Chronology,
     key_episode_value,
 )
@@ -360,7 +362,10 @@ def import_file(
     """Read a CSV or XLSX chronology into entries. Raises :class:`ImportRefused`."""
     if isinstance(mapping, list):
         mapping = parse_mapping(mapping)
-    return import_table(read_table(path, sheet, encoding), mapping, spec)
+    table = read_table(path, sheet, encoding)
+    if len(table.rows) > MAX_ENTRIES + 1:  # the heading row, and a row per entry
+        raise too_large(f"the file has {len(table.rows):,} rows")
+    return import_table(table, mapping, spec)
 
 
 def _entry(raw: dict, row: int, heading_of: dict, notes: list[ImportNote]) -> dict:

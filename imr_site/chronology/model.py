@@ -28,6 +28,17 @@ R_SHAPE = rule(
     "Each entry starts with '- date: ...' at the left margin; see the example case.",
 )
 
+# Stated in the README: more entries than any review has, and a build of minutes, not hours.
+MAX_ENTRIES = 100_000
+
+R_TOO_LONG = rule(
+    "CHR016",
+    "error",
+    "Chronology too long",
+    f"Keep the chronology under {MAX_ENTRIES:,} entries: check that the file holds one agency's "
+    "contacts for the review period, not a whole records system's export.",
+)
+
 FIELDS = (
     "date",
     "time",
@@ -201,8 +212,33 @@ def gc_paused():
 def load_chronology(path: Path, rel: str, case=None) -> tuple[Chronology, list[Finding]]:
     if not path.is_file():
         return Chronology([], rel, exists=False), []
+    too_long = _too_long(path, rel)
+    if too_long is not None:
+        # Never parsed (that alone would take minutes): the case lists it with the files it
+        # refused, so that nothing else reads it either.
+        if case is None:
+            return Chronology([], rel), [too_long]
+        case.refused[path] = too_long
+        return Chronology([], rel), []
     with gc_paused():
         return _load(path, rel)
+
+
+def _too_long(path: Path, rel: str) -> Finding | None:
+    """CHR016 when the file holds more than MAX_ENTRIES entries, counted without parsing it:
+    each entry starts with '- ' at the left margin (nested lists are indented)."""
+    data = path.read_bytes()
+    count = data.count(b"\n-") + data.startswith(b"-")
+    if count <= MAX_ENTRIES:
+        return None
+    return finding(
+        R_TOO_LONG.code,
+        rel,
+        None,
+        f"the chronology has about {count:,} entries, over the limit of {MAX_ENTRIES:,}, so it "
+        "is not read. A review's chronology holds the agency's contacts in the review period: "
+        "check the file is the right one, or split out what is not needed.",
+    )
 
 
 def _load(path: Path, rel: str) -> tuple[Chronology, list[Finding]]:

@@ -86,6 +86,10 @@ def cmd_build(args) -> int:
     for edition in ("restricted", "anonymised"):
         print(f"--- {edition} edition")
         codes.append(_build_edition(args, case_dir, site_dir / edition, edition, seen, final))
+        if codes[-1] == EXIT_UNUSABLE:
+            # The other edition is the same case: it would stop with the same messages again.
+            print("The other edition was not built either.", file=sys.stderr)
+            break
     return max(codes)
 
 

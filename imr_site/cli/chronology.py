@@ -7,6 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from imr_site.case.files import shown
 from imr_site.case.findings import CaseError
 from imr_site.case.model import parse_options, read_mkdocs_yml
 from imr_site.case.spec import SpecError, load_spec, spec_path
@@ -98,7 +99,7 @@ def cmd_import(args) -> int:
         )
         return EXIT_UNUSABLE
     out = Path(args.output).resolve() if args.output else data_dir / "chronology.yml"
-    shown_out = _shown(out, case_dir)
+    shown_out = shown(case_dir, out)
     # An empty chronology (the new case's `[]`) holds nothing to lose: no --force needed.
     replace = args.force or is_empty(out)
     if out.exists() and not replace:
@@ -176,10 +177,3 @@ def cmd_export(args) -> int:
     n = len(chron.entries)
     print(f"Exported {n} entr{'y' if n == 1 else 'ies'} to {args.file}.")
     return EXIT_OK
-
-
-def _shown(path: Path, case_dir: Path) -> str:
-    try:
-        return path.relative_to(case_dir).as_posix()
-    except ValueError:
-        return str(path)

@@ -6,8 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+from imr_site.case.findings import CaseError
+from imr_site.case.model import read_mkdocs_yml
 from imr_site.cli.build import setup_logging
 from imr_site.cli.exit_codes import EXIT_OK, EXIT_UNUSABLE
+from imr_site.review.formats import format_text
 
 
 def register(sub) -> None:
@@ -31,6 +34,11 @@ def cmd_serve(args) -> int:
         print(
             f"There is no mkdocs.yml in {cfg.parent}: run this in the case folder.", file=sys.stderr
         )
+        return EXIT_UNUSABLE
+    try:
+        read_mkdocs_yml(cfg)  # before MkDocs, which would expand a YAML alias bomb in it
+    except CaseError as e:
+        print(format_text(e.findings), file=sys.stderr)
         return EXIT_UNUSABLE
     serve(config_file=str(cfg), dev_addr=args.dev_addr, open_in_browser=False)
     return EXIT_OK

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imr_site.case.atomic import write_atomic
+from imr_site.case.files import shown as shown_path
 from imr_site.case.findings import CaseError
 from imr_site.case.model import parse_options, read_mkdocs_yml
 from imr_site.case.spec import SpecError, load_spec
@@ -90,13 +91,6 @@ def _case(case_dir: Path) -> tuple[Path, object]:
     return case_dir / config.data_dir, spec
 
 
-def _shown(path: Path, case_dir: Path) -> str:
-    try:
-        return path.relative_to(case_dir).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def cmd_import(args, t: DataTable) -> int:
     case_dir = Path(args.case).resolve()
     if not (case_dir / "mkdocs.yml").is_file() and not args.output:
@@ -114,7 +108,7 @@ def cmd_import(args, t: DataTable) -> int:
         _err(str(e))
         return EXIT_UNUSABLE
     out = Path(args.output).resolve() if args.output else data_dir / f"{t.name}.yml"
-    shown = _shown(out, case_dir)
+    shown = shown_path(case_dir, out)
     try:
         result = t.importer(args.file, args.map, args.sheet, args.encoding, spec)
     except ImportRefused as e:
@@ -164,7 +158,7 @@ def cmd_export(args, t: DataTable) -> int:
         return EXIT_UNUSABLE
     source = data_dir / f"{t.name}.yml"
     if not source.is_file():
-        _err(f"There is no {_shown(source, case_dir)} to export.")
+        _err(f"There is no {shown_path(case_dir, source)} to export.")
         return EXIT_UNUSABLE
     try:
         headings, rows = t.table(source)
@@ -175,5 +169,5 @@ def cmd_export(args, t: DataTable) -> int:
     except OSError as e:
         _err(f"{args.file} could not be written: {e.strerror or e}.")
         return EXIT_UNUSABLE
-    print(f"Exported {len(rows)} row(s) from {_shown(source, case_dir)} to {args.file}.")
+    print(f"Exported {len(rows)} row(s) from {shown_path(case_dir, source)} to {args.file}.")
     return EXIT_OK

@@ -261,6 +261,8 @@ def _published_data(case) -> list[Finding]:
         return out
     ids = build_identifiers(case)
     for path in sorted(docs.rglob("*")):
+        if path in case.refused:
+            continue  # outside the case or too large: never read or published (IMR007, IMR008)
         rel = case.rel(path)
         if path.is_symlink():
             target = Path(os.path.realpath(path))

@@ -128,6 +128,8 @@ def mkdocs_config(case_dir: Path, site_dir: Path | None = None, **plugin_options
                 )
             ]
         )
+    # Read by us first: MkDocs itself would expand a YAML alias bomb in it for minutes.
+    read_mkdocs_yml(cfg_file)
     kwargs = {"config_file": str(cfg_file)}
     if site_dir is not None:
         kwargs["site_dir"] = str(site_dir)

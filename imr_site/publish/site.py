@@ -14,10 +14,12 @@ from pathlib import Path
 
 from imr_site.actions.render import actions_block, link_recommendations
 from imr_site.case.editions import shows_process_record
+from imr_site.case.files import outside
 from imr_site.case.templates import Templates
 from imr_site.chronology.render import chronology_block
 from imr_site.people.abbreviations import render_block as abbreviations_block
 from imr_site.process.render import PAGE_TITLE, process_block
+from imr_site.sections import raw_html
 from imr_site.sections.render import details_block
 
 TEMPLATES = Templates(__file__)
@@ -52,6 +54,32 @@ def site_assets() -> list[tuple[str, Path]]:
             if path.suffix in (".css", ".js", ".svg"):
                 out.append((rel, path))
     return out
+
+
+def refused_files(case, files, docs_dir: str) -> list:
+    """The files MkDocs found in docs/ that must not be published: those the case refused when
+    it was read, and any other whose real path lies outside the case folder."""
+    docs = Path(docs_dir).resolve()
+    out = []
+    for file in files:
+        if file.generated_by or not file.src_dir or Path(file.src_dir).resolve() != docs:
+            continue  # the theme's and the plugins' own files
+        src = docs / file.src_uri
+        if src in case.refused or outside(case.root, src):
+            out.append(file)
+    return out
+
+
+def clean_page(html: str) -> str:
+    """A page's HTML as Markdown wrote it (the author's part, before any generated block is
+    placed), through the allow-list: no script, no event handler, nothing fetched from outside
+    the case. The site and the PDF are made from what this returns."""
+    return raw_html.sanitise(html)
+
+
+def safe_meta(meta: dict) -> dict:
+    """A page's front matter as the theme may show it (see sections.raw_html.safe_meta)."""
+    return raw_html.safe_meta(meta)
 
 
 def finish_section(case, section_id: str, html: str) -> str:

@@ -27,7 +27,12 @@ from imr_site.process.model import load_process
 from imr_site.review import schema_checks
 from imr_site.sections import checks as section_checks
 from imr_site.sections import length as section_length
-from imr_site.sections import links, printable, progress  # noqa: F401  (printable: rules the PDF reports)
+from imr_site.sections import (  # noqa: F401  (printable: rules the PDF reports)
+    links,
+    printable,
+    progress,
+    raw_html,
+)
 from imr_site.signoff import checks as signoff_checks
 
 # data/<name>.yml -> its reader, in the order the files are read.
@@ -55,6 +60,7 @@ CHECKS = [
     section_length.check,
     spelling.check,
     panel_checks.check,
+    raw_html.check,
 ]
 
 

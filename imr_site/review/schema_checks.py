@@ -82,7 +82,7 @@ def check(case) -> list[Finding]:
     for name in ("chronology", "glossary", "people", "actions", "process"):
         schema = found_schemas.get(name)
         path = case.data_path / f"{name}.yml"
-        if schema is None or not path.is_file():
+        if schema is None or not path.is_file() or path in case.refused:
             continue
         rel = case.rel(path)
         try:

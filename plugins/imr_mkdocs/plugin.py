@@ -200,6 +200,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         if self.case_error is not None:
             return files
+        # A link to a file outside the case, or a file over the size limit, is never published
+        # (the case's findings IMR007/IMR008 say so).
+        for file in site.refused_files(self.case, files, config.docs_dir):
+            files.remove(file)
         for rel, path in site.site_assets():
             files.append(File.generated(config, ASSET_PREFIX + rel, abs_src_path=str(path)))
         if offline.is_offline(config):
@@ -269,6 +273,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         if self.case_error is not None:
             return markdown
+        page.meta = site.safe_meta(page.meta)  # the theme writes these fields unescaped
         sid = self._pages.get(page.file.src_uri)
         blocks = site.section_blocks(self.case, sid) if sid else {}
         if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
@@ -297,6 +302,7 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if self.case_error is not None:
             return preview.error_page(self.case_error.findings)
+        html = site.clean_page(html)  # the author's HTML only: our blocks are placed after
         sid = self._pages.get(page.file.src_uri)
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)

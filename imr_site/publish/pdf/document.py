@@ -39,7 +39,7 @@ from imr_site.publish.pdf.convert import (
 )
 from imr_site.publish.pdf.html import parse
 from imr_site.publish.signing.fields import Signatory, add_signature_fields, signatories
-from imr_site.sections.printable import R_PRINT_FAILED
+from imr_site.sections.printable import R_NOT_PRINTABLE, R_PRINT_FAILED
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE = PACKAGE_DIR / "templates" / "report.typ"
@@ -407,15 +407,21 @@ def write_pdf(doc: PrintDocument, out_path: Path) -> PdfResult:
             path.write_bytes(data)
         _leave_out_damaged_pictures(source, root)
         try:
-            pdf = typst.compile(
-                str(root / "main.typ"),
-                root=str(root),
-                ignore_system_fonts=True,
-                pdf_standards=PDF_STANDARDS,
-                timestamp=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
-            )
-        except typst.TypstError as e:
-            raise PdfError(*_compile_failure(e, source, doc)) from None
+            for attempt in range(MISSING_GLYPH_ROUNDS + 1):
+                try:
+                    pdf = typst.compile(
+                        str(root / "main.typ"),
+                        root=str(root),
+                        ignore_system_fonts=True,
+                        pdf_standards=PDF_STANDARDS,
+                        timestamp=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+                    )
+                    break
+                except typst.TypstError as e:
+                    if attempt == MISSING_GLYPH_ROUNDS or not _spell_out_missing_glyphs(
+                        e, source, doc, root
+                    ):
+                        raise PdfError(*_compile_failure(e, source, doc)) from None
         finally:
             shutil.rmtree(root / "img", ignore_errors=True)
     if doc.signatories:
@@ -446,6 +452,45 @@ def _leave_out_damaged_pictures(source: TypstSource, root: Path) -> None:
             text = path.read_text(encoding="utf-8")
             if image.call in text:
                 path.write_text(text.replace(image.call, image.fallback), encoding="utf-8")
+
+
+# An archival PDF may only hold text its fonts can draw. An emoji or a rare symbol in a section
+# is printed as its code point, "(U+1F642)", with a finding; these are the compiles that allows.
+MISSING_GLYPH_ROUNDS = 3
+_MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed with font')
+
+
+def _spell_out_missing_glyphs(e, source: TypstSource, doc: PrintDocument, root: Path) -> bool:
+    """Replace each text Typst's fonts cannot draw by its code points; False if none was named."""
+    said = " ".join(str(x) for x in (getattr(e, "message", e), getattr(e, "diagnostic", "")))
+    missing = set(_MISSING_GLYPH.findall(said))
+    if not missing:
+        return False
+    by_id = {s.id: s for s in doc.sections}
+    for path in sorted(root.rglob("*")):
+        if path.suffix not in (".typ", ".json") or path.name == "report.typ":
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = [m for m in sorted(missing) if m in text]
+        if not found:
+            continue
+        section = by_id.get(source.section_files.get(path.relative_to(root).as_posix(), ""))
+        for m in found:
+            shown = "(" + " ".join(f"U+{ord(c):04X}" for c in m) + ")"
+            text = text.replace(m, shown)
+            src = section.source if section else None
+            at = src.body.find(m) if src and src.file else -1
+            source.findings.append(
+                finding(
+                    R_NOT_PRINTABLE.code,
+                    src.file if src else None,
+                    src.body_start + src.body.count("\n", 0, at) if at >= 0 else None,
+                    f"the PDF's fonts cannot draw '{m}', so it is printed as {shown}. Write it in "
+                    "words (an emoji or a rare symbol is the usual cause).",
+                )
+            )
+        path.write_text(text, encoding="utf-8")
+    return True
 
 
 def _compile_failure(e, source: TypstSource, doc: PrintDocument) -> tuple[str, list[Finding]]:
