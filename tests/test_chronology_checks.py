@@ -461,3 +461,83 @@ def test_same_day_time_and_source_with_different_events_are_not_duplicates(tmp_p
         end="2024-05-15",
     )
     assert chr_findings(case) == []
+
+
+@pytest.mark.parametrize(
+    "setting, problem",
+    [
+        ("chronology: 60\n", "must have settings under it"),
+        ("chronology: {gap_days: 0}\n", "gap_days is '0'"),
+        ("chronology: {gap_days: true}\n", "gap_days is 'True'"),
+        ("chronology: {gap_days: 2.5}\n", "gap_days is '2.5'"),
+    ],
+)
+def test_a_bad_gap_setting_is_reported_in_mkdocs_yml(tmp_path, setting, problem):
+    entries = "- date: 2024-01-05\n  source: GP\n  contact_with: A\n  event: a\n"
+    case = load(tmp_path, entries, end="2024-01-10", extra_options=setting)
+    found = [(f.code, f.file, f.line) for f in chr_findings(case)]
+    assert found == [("CHR014", "mkdocs.yml", None)]
+    assert problem in chr_findings(case)[0].message
+
+
+def test_a_one_day_gap_setting_is_allowed(tmp_path):
+    entries = "- date: 2024-01-01\n  source: GP\n  contact_with: A\n  event: a\n"
+    case = load(tmp_path, entries, end="2024-01-03", extra_options="chronology: {gap_days: 1}\n")
+    assert [(f.code, f.line) for f in chr_findings(case)] == [("CHR008", 1)]
+
+
+def test_outside_the_period_points_at_the_date_line(tmp_path):
+    case = load(
+        tmp_path,
+        "- source: GP\n  contact_with: A\n  event: early\n  date: 2023-05-01\n",
+    )
+    assert [(f.code, f.line) for f in chr_findings(case) if f.code == "CHR004"] == [("CHR004", 4)]
+
+
+@pytest.mark.parametrize(
+    "times, out_of_order",
+    [
+        (("09:00", "10:00", "11:00"), []),
+        (("09:00", "11:00", "10:00"), [11]),
+        # an untimed entry sorts after the timed ones of its day, so both timed ones are out
+        # of order after it (each is compared with the last entry in order, not the previous)
+        ((None, "10:00", "11:00"), [6, 11]),
+    ],
+)
+def test_order_within_a_day_follows_the_time(tmp_path, times, out_of_order):
+    entries = "".join(
+        f"- date: 2024-03-01\n"
+        + (f"  time: '{t}'\n" if t else "  time: ''\n")
+        + f"  source: GP\n  contact_with: A\n  event: contact {i}\n"
+        for i, t in enumerate(times)
+    )
+    case = load(tmp_path, entries, start="2024-02-15", end="2024-03-15")
+    assert [f.line for f in chr_findings(case) if f.code == "CHR007"] == out_of_order
+
+
+def test_exact_duplicates_ignore_empty_fields_and_compare_lists(tmp_path):
+    """An empty field is the same as a missing one; lists are compared by their items."""
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-05-01
+          source: GP
+          contact_with: A
+          event: Visit.
+          action: ""
+          references: [EPR 1]
+        - date: 2024-05-01
+          source: GP
+          contact_with: A
+          event: Visit.
+          references: [EPR 1]
+        - date: 2024-05-01
+          source: GP
+          contact_with: A
+          event: Visit.
+          references: [EPR 2]
+        """,
+        start="2024-04-15",
+        end="2024-05-15",
+    )
+    assert [(f.code, f.line) for f in chr_findings(case)] == [("CHR006", 7), ("CHR015", 12)]
