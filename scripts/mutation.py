@@ -160,6 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("groups", nargs="*", help=f"some of: {', '.join(GROUPS)}")
     parser.add_argument("--list", action="store_true", help="list the groups and stop")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="mutate only this module of the chosen groups (repeatable), e.g. "
+        "imr_site/chronology/checks.py",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, g in GROUPS.items():
@@ -169,7 +177,16 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown group {', '.join(unknown)}: choose from {', '.join(GROUPS)}")
     names = args.groups or list(GROUPS)
-    report = {name: run_group(name, GROUPS[name]) for name in names}
+    groups = {name: GROUPS[name] for name in names}
+    if args.only:
+        groups = {
+            name: Group(tuple(m for m in g.modules if m in args.only), g.tests, g.goal)
+            for name, g in groups.items()
+        }
+        groups = {name: g for name, g in groups.items() if g.modules}
+        if not groups:
+            parser.error("--only names no module of the chosen groups (see --list)")
+    report = {name: run_group(name, g) for name, g in groups.items()}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print("| Group | Module | Killed | Total | Score |\n|---|---|---|---|---|")
