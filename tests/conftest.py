@@ -17,9 +17,63 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Tools some tests need from the system. Where one is missing a local run skips those tests
+# and says so at the end; in CI (the CI variable set) they fail: a check that CI skips is a
+# check nobody runs.
+MISSING_TOOLS: dict[str, str] = {}
+
+
+def need_tool(name: str, found, hint: str):
+    """``found`` (a path, a module...) or, when it is missing, skip the test (fail it in CI)."""
+    if found:
+        return found
+    MISSING_TOOLS[name] = hint
+    message = f"{name} is not installed ({hint})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run every test", pytrace=False)
+    pytest.skip(message)
+
+
+def find_chromium() -> str | None:
+    """Chromium from $CHROMIUM, else `chromium` or `chromium-browser` on PATH."""
+    named = os.environ.get("CHROMIUM")
+    if named:
+        return named if Path(named).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def chromium() -> str:
+    return need_tool("Chromium", find_chromium(), "scripts/setup.sh --test installs it")
+
+
+def playwright_api():
+    """Playwright's sync API (it drives the system's Chromium; never a downloaded browser)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None
+    return need_tool("Playwright", sync_api, "pip install -e '.[test]' installs it")
+
+
+def poppler() -> None:
+    """poppler-utils, the second PDF reader the tests check the tool's own reader against."""
+    need_tool(
+        "poppler-utils",
+        shutil.which("pdftotext") and shutil.which("pdfinfo"),
+        "scripts/setup.sh --test installs it",
+    )
+
+
+def pytest_terminal_summary(terminalreporter):
+    if MISSING_TOOLS:
+        terminalreporter.section("tests skipped: tools missing", yellow=True)
+        for name, hint in sorted(MISSING_TOOLS.items()):
+            terminalreporter.write_line(f"{name} is not installed ({hint})")
+
+
 # Debian's Chromium, driven by Playwright for browser tests (never a downloaded browser), with
 # the flags that keep it from reaching for the network this machine does not have.
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium()
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -123,6 +177,7 @@ class BuiltExample:
 def built_example(tmp_path_factory) -> BuiltExample:
     import subprocess
 
+    poppler()
     case_dir = copy_example(tmp_path_factory.mktemp("example"))
     plugin, warnings = build_site(case_dir)
     assert plugin.pdf_path and plugin.pdf_path.is_file(), "the example case did not produce a PDF"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from axe_audit import audit_site, blocking, chromium, run_axe, serve, site_pages
-from conftest import CHROMIUM, build_site, copy_example
+from conftest import build_site, copy_example, playwright_api
+from conftest import chromium as need_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +22,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)")
-    pytest.importorskip("playwright.sync_api")
+    need_chromium()
+    playwright_api()
     with chromium() as ctx:
         yield ctx
 

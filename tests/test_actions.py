@@ -92,8 +92,13 @@ def ours(case) -> list:
     return [f for f in run_checks(case) if f.code.startswith(("ACT", "REC"))]
 
 
-def codes_at(case) -> set[tuple[str, str, int | None]]:
-    return {(f.code, f.file, f.line) for f in ours(case)}
+def _order(found: tuple) -> tuple:
+    return (found[0], found[1], found[2] or 0)
+
+
+def codes_at(case) -> list[tuple[str, str, int | None]]:
+    """Every finding of the plan's rules as (code, file, line), sorted: duplicates count."""
+    return sorted(((f.code, f.file, f.line) for f in ours(case)), key=_order)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -232,7 +237,7 @@ def test_each_action_check_names_file_and_line(tmp_path):
     case = load_case(make_case(tmp_path, actions=actions))
     got = codes_at(case)
     f = "data/actions.yml"
-    expected = {
+    expected = [
         ("ACT004", f, 5),  # lead: TBC
         ("ACT005", f, 6),  # ASAP
         ("ACT007", f, 7),  # monitoring empty
@@ -249,8 +254,8 @@ def test_each_action_check_names_file_and_line(tmp_path):
         ("ACT008", f, 27),  # 'training' is not a reference
         ("ACT005", f, 31),  # 31/02/2026 is not a real date
         ("ACT013", f, 34),  # immediate but not started
-    }
-    assert expected <= got, sorted(expected - got)
+    ]
+    assert got == sorted(expected, key=_order)
     # A3 is complete: a past timescale is not stale
     assert ("ACT006", f, 22) not in got
     messages = {(x.code, x.line): x.message for x in ours(case)}
@@ -286,12 +291,12 @@ def test_recommendation_checks(tmp_path):
     """
     case = load_case(make_case(tmp_path, recs=recs, actions=actions))
     f = "docs/05-recommendations.md"
-    assert codes_at(case) == {
-        ("REC004", f, 8),  # R1 only reminds/reiterates
+    assert codes_at(case) == [
         ("REC003", f, 11),  # R2 has no action
         ("REC003", f, 14),  # R3 has no action
+        ("REC004", f, 8),  # R1 only reminds/reiterates
         ("REC005", f, 14),  # R3 is empty
-    }
+    ]
 
 
 def test_recommendations_written_as_a_list_are_not_silently_ignored(tmp_path):
@@ -304,10 +309,12 @@ def test_recommendations_written_as_a_list_are_not_silently_ignored(tmp_path):
         2. Record capacity assessments.
     """
     case = load_case(make_case(tmp_path, recs=recs))
-    got = codes_at(case)
-    assert ("REC006", "docs/05-recommendations.md", 4) in got
     # and the actions then serve nothing that exists
-    assert ("ACT008", "data/actions.yml", 2) in got
+    assert codes_at(case) == [
+        ("ACT008", "data/actions.yml", 2),
+        ("ACT008", "data/actions.yml", 11),
+        ("REC006", "docs/05-recommendations.md", 4),
+    ]
 
 
 def test_not_applicable_recommendations_need_no_numbering(tmp_path):
@@ -324,17 +331,24 @@ def test_not_applicable_recommendations_need_no_numbering(tmp_path):
 
 def test_empty_and_missing_action_plan(tmp_path):
     case = load_case(make_case(tmp_path / "empty", actions=""))
-    assert ("ACT015", "data/actions.yml", 1) in codes_at(case)
-    assert {f.code for f in ours(case)} == {"ACT015", "REC003"}
+    unserved = [
+        ("REC003", "docs/05-recommendations.md", 8),
+        ("REC003", "docs/05-recommendations.md", 12),
+    ]
+    assert codes_at(case) == [("ACT015", "data/actions.yml", 1), *unserved]
     case = load_case(make_case(tmp_path / "missing", actions=None))
-    assert ("ACT015", "data/actions.yml", None) in codes_at(case)
+    assert codes_at(case) == [("ACT015", "data/actions.yml", None), *unserved]
 
 
 def test_bad_shapes_are_findings_not_tracebacks(tmp_path):
     case = load_case(make_case(tmp_path / "map", actions="ref: A1\naction: x\n"))
-    assert ("ACT001", "data/actions.yml", 1) in codes_at(case)
+    assert codes_at(case) == [
+        ("ACT001", "data/actions.yml", 1),
+        ("REC003", "docs/05-recommendations.md", 8),
+        ("REC003", "docs/05-recommendations.md", 12),
+    ]
     case = load_case(make_case(tmp_path / "item", actions=GOOD_ACTION + "- just text\n"))
-    assert any(f.code == "ACT001" and f.line == 18 for f in ours(case))
+    assert codes_at(case) == [("ACT001", "data/actions.yml", 18)]
     with pytest.raises(CaseError) as e:
         load_case(make_case(tmp_path / "dupkey", actions="- ref: A1\n  ref: A2\n"))
     assert "data/actions.yml:2" in str(e.value)
@@ -343,9 +357,9 @@ def test_bad_shapes_are_findings_not_tracebacks(tmp_path):
 def test_stale_timescale_uses_the_imr_completion_date(tmp_path):
     actions = GOOD_ACTION.replace("timescale: 2026-03-31", "timescale: 2026-01-15")
     case = load_case(make_case(tmp_path / "a", actions=actions, completion_date="2026-02-01"))
-    assert ("ACT006", "data/actions.yml", 6) in codes_at(case)
+    assert codes_at(case) == [("ACT006", "data/actions.yml", 6)]
     case = load_case(make_case(tmp_path / "b", actions=actions, completion_date="2026-01-01"))
-    assert not any(f.code == "ACT006" for f in ours(case))
+    assert codes_at(case) == []
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -642,7 +656,11 @@ def test_pdf_links_between_recommendations_and_actions(tmp_path):
 
 def test_empty_list_is_reported_where_the_list_is(tmp_path):
     case = load_case(make_case(tmp_path, actions="# comments only\n# more\n[]\n"))
-    assert ("ACT015", "data/actions.yml", 3) in codes_at(case)
+    assert codes_at(case) == [
+        ("ACT015", "data/actions.yml", 3),
+        ("REC003", "docs/05-recommendations.md", 8),
+        ("REC003", "docs/05-recommendations.md", 12),
+    ]
 
 
 # --- the example case and the command ------------------------------------------------------
@@ -721,8 +739,19 @@ def test_odd_values_never_raise_and_are_kept(tmp_path):
         - {}
     """
     case = load_case(make_case(tmp_path / "c", actions=actions))
-    found = ours(case)
-    assert {"ACT005", "ACT009", "ACT008"} <= {f.code for f in found}
+    f = "data/actions.yml"
+    assert codes_at(case) == [
+        *[("ACT003", f, 19)] * 4,  # the empty entry: each required detail missing
+        ("ACT004", f, 19),
+        ("ACT005", f, 6),  # timescale {when: soon}
+        ("ACT005", f, 16),  # 2026-13-45
+        ("ACT005", f, 19),
+        ("ACT007", f, 19),
+        ("ACT008", f, 2),  # recommendations {R1: yes}
+        ("ACT008", f, 19),
+        ("ACT009", f, 8),  # status 3
+        ("REC003", "docs/05-recommendations.md", 12),
+    ]
     html = actions_block(case)
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in html
     export_actions(case, tmp_path / "odd.csv")

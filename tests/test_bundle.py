@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, copy_example, imr
+from conftest import CHROMIUM_ARGS, REPO, chromium, copy_example, imr, playwright_api
 
 from imr_site.publish.bundle import (
     LINK,
@@ -288,8 +288,6 @@ def test_bundle_carries_the_same_pdf(tmp_path):
 def example_unzipped(tmp_path_factory) -> Path:
     """The example case at the repository root, bundled (HTML only: the PDF in the zip is
     tested on the small case) and unzipped."""
-    if not (REPO / "mkdocs.yml").is_file():
-        pytest.skip("no example case at the repository root")
     tmp = tmp_path_factory.mktemp("example-bundle")
     case = copy_example(tmp / "example")
     check = imr("check", str(case))
@@ -333,9 +331,8 @@ def browse_from_disk(site: Path, nav_href: str, word: str) -> tuple[list[str], s
     `nav_href`, search for `word` and open the first result. Every request is recorded, and any
     not to file:// is refused. Returns (requests, the result's address, the result page's text).
     """
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).is_file():
-        pytest.skip("Chromium is not installed (scripts/setup.sh --test installs it)")
+    sync_api = playwright_api()
+    executable = chromium()
     requests: list[str] = []
 
     def record(route):
@@ -346,7 +343,7 @@ def browse_from_disk(site: Path, nav_href: str, word: str) -> tuple[list[str], s
             route.abort()
 
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context()
             context.route("**/*", record)

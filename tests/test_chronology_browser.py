@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from chronology_case import load
-from conftest import CHROMIUM
 from conftest import CHROMIUM_ARGS as ARGS
+from conftest import chromium, playwright_api
 
 from imr_site.chronology.render import chronology_block
 
@@ -43,13 +43,12 @@ ENTRIES = """\
 
 @pytest.fixture(scope="module")
 def browser_context(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh --test installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = chromium()
+    sync_api = playwright_api()
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_api.sync_playwright() as p:
         ctx = p.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=ARGS
+            str(profile), executable_path=executable, headless=True, args=ARGS
         )
         yield ctx
         ctx.close()

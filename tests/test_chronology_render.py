@@ -93,6 +93,41 @@ def test_timeline_svg_is_drawn_at_build_time(tmp_path):
     assert "2024" in years
 
 
+HOSTILE_TYPE = '<img src=x onerror="alert(1)">&amp;'
+
+
+def test_every_text_in_the_timeline_svg_is_escaped(tmp_path):
+    """A contact type and an event are the author's text: in a bar's title, a key episode's
+    title, the legend and the description they must arrive as text, never as markup (the SVG is inlined in the page)."""
+    entries = f"""\
+- date: 2024-05-22
+  source: GP
+  contact_with: Adult A
+  contact_type: '{HOSTILE_TYPE}'
+  event: '{HOSTILE_TYPE}'
+  key_episode: yes
+- date: 2024-06-01
+  source: GP
+  contact_with: Adult A
+  contact_type: '{HOSTILE_TYPE}'
+  event: y
+"""
+    html = chronology_block(load(tmp_path, entries, start="2024-01-01", end="2024-12-31"))
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert {el.tag for el in root.iter()} <= {
+        f"{ns}{t}" for t in ("svg", "title", "desc", "g", "rect", "text", "line", "path")
+    }
+    titles = [t.text or "" for t in root.iter(f"{ns}title")]
+    assert f"May 2024: 1 × {HOSTILE_TYPE}" in titles
+    assert f"June 2024: 1 × {HOSTILE_TYPE}" in titles
+    assert any(t.startswith("1 key episode in May 2024") and HOSTILE_TYPE in t for t in titles)
+    legend = [t.text for t in root.iter(f"{ns}text")]
+    assert f"{HOSTILE_TYPE} (2)" in legend
+    assert HOSTILE_TYPE in root.find(f"{ns}desc").text
+
+
 def test_empty_chronology(tmp_path):
     html = chronology_block(load(tmp_path, None))
     assert "No chronology entries yet" in html

@@ -105,7 +105,9 @@ def test_imr_new_writes_ci_files_schemas_and_modelines(tmp_path, capsys):
         assert (target / name).is_file(), name
     for schema in ("chronology", "glossary", "people", "actions", "front-matter"):
         assert (target / ".imr" / "schemas" / f"{schema}.schema.json").is_file()
-    for data in sorted((target / "data").glob("*.yml")) if (target / "data").is_dir() else []:
+    data_files = sorted((target / "data").glob("*.yml"))
+    assert {"chronology", "glossary", "people", "actions"} <= {p.stem for p in data_files}
+    for data in data_files:
         first = data.read_text(encoding="utf-8").split("\n", 1)[0]
         assert first == (
             f"# yaml-language-server: $schema=../.imr/schemas/{data.stem}.schema.json"

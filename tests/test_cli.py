@@ -125,10 +125,12 @@ def test_new_refuses_a_folder_with_files(tmp_path, capsys):
     assert (tmp_path / "x" / "notes.txt").read_text() == "mine"
 
 
-def test_serve_previews_the_case(case_dir):
-    """`imr serve` starts a live preview on localhost; the PDF is off while serving."""
+def _serve(case_dir, *extra: str) -> tuple[str, int]:
+    """Start `imr serve`, wait for the home page, and ask for the restricted PDF: returns the
+    home page and the PDF's HTTP status."""
     import socket
     import time
+    import urllib.error
     import urllib.request
 
     with socket.socket() as s:
@@ -143,24 +145,44 @@ def test_serve_previews_the_case(case_dir):
             str(case_dir),
             "--dev-addr",
             f"127.0.0.1:{port}",
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         body = None
         while time.monotonic() < deadline and body is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as r:
+                with urllib.request.urlopen(f"{base}/", timeout=2) as r:
                     body = r.read().decode()
             except OSError:
                 if proc.poll() is not None:
                     break
                 time.sleep(0.3)
         assert body is not None, "imr serve did not answer"
-        assert "imr-banner" in body
+        try:
+            with urllib.request.urlopen(f"{base}/SAR-2025-014-restricted.pdf", timeout=10) as r:
+                status = r.status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        return body, status
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_previews_the_case_without_the_pdf(case_dir):
+    """`imr serve` starts a live preview on localhost, and makes no PDF while serving."""
+    body, pdf_status = _serve(case_dir)
+    assert "imr-banner" in body
+    assert pdf_status == 404
+
+
+def test_serve_makes_the_pdf_when_asked(case_dir):
+    body, pdf_status = _serve(case_dir, "--pdf")
+    assert "imr-banner" in body
+    assert pdf_status == 200

@@ -80,6 +80,24 @@ def test_one_finding_per_file_for_a_repeated_abbreviation(case_dir):
     assert len(found) == 1 and "3 more times" in found[0].message
 
 
+def test_every_file_using_an_undefined_abbreviation_is_reported(case_dir):
+    """One finding per file, in every file: a fix in one place must not hide the others."""
+    edit(case_dir / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. The CQC.")
+    edit(case_dir / "docs/05-analysis.md", "## Q1 ", "The CQC and CQC.\n\n## Q1 ")
+    edit(case_dir / "data/chronology.yml", "pressure area care.", "pressure area care; CQC.")
+    found = [f for f in glo(run_checks(load_case(case_dir))) if f.code == "GLO002"]
+    where = {}
+    for f in found:
+        lines = (case_dir / f.file).read_text(encoding="utf-8").split("\n")
+        assert "CQC" in lines[f.line - 1], (f.file, f.line)
+        where[f.file] = where.get(f.file, 0) + 1
+    assert where == {
+        "docs/02-factual-summary.md": 1,
+        "docs/05-analysis.md": 1,
+        "data/chronology.yml": 1,
+    }
+
+
 def test_code_comments_and_links_are_ignored(case_dir):
     edit(
         case_dir / "docs/02-factual-summary.md",

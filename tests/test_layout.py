@@ -226,3 +226,24 @@ def test_each_rule_lives_in_its_part():
     ]
     assert not wrong, "\n".join(wrong)
     assert where["CHR006"] == "imr_site.chronology.checks"
+
+
+def test_no_template_turns_escaping_off():
+    """Every value a template prints is escaped (Jinja autoescape): a `|safe`, `{% autoescape
+    false %}` or `Markup` of author text would put the author's markup into every reader's page.
+    HTML we build ourselves arrives as Markup from Python, never through a template filter."""
+    import re
+
+    pattern = re.compile(r"\|\s*safe\b|autoescape\s+false|\|\s*unescape\b", re.IGNORECASE)
+    offenders = [
+        f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+        for path in [
+            *sorted((REPO / "imr_site").rglob("templates/*")),
+            *sorted((REPO / "plugins" / "imr_mkdocs").glob("*.html")),
+        ]
+        if path.is_file() and path.suffix != ".typ"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert len([p for p in (REPO / "imr_site").rglob("templates/*.html")]) >= 5
+    assert offenders == []

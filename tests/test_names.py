@@ -232,15 +232,19 @@ def test_people_yml_inside_docs_is_refused(case_dir):
 
 
 def test_data_folder_inside_docs(case_dir):
+    """A data_dir inside docs/ would publish the people key: the case is refused before any
+    file is read, with one message that says which setting to change (not "move it to
+    docs/data/, beside docs/")."""
+    from imr_site.case.findings import CaseError
+
     edit(case_dir / "mkdocs.yml", "pdf: false", "pdf: false\n    data_dir: docs/data")
-    (case_dir / "data").rename(case_dir / "docs" / "private")
-    (case_dir / "docs/private").rename(case_dir / "docs/data")
-    try:
-        case = load_case(case_dir)
-    except Exception as e:  # data files in docs/ are refused while reading: also right
-        assert "IMR005" in str(e)
-        return
-    assert "ANO003" in [f.code for f in run_checks(case)]
+    (case_dir / "data").rename(case_dir / "docs" / "data")
+    with pytest.raises(CaseError) as e:
+        load_case(case_dir)
+    assert [(f.code, f.file) for f in e.value.findings] == [("IMR005", "mkdocs.yml")]
+    message = e.value.findings[0].message
+    assert "data_dir is 'docs/data'" in message and "beside docs/" in message
+    assert "Move it to docs/data/" not in message
 
 
 def test_link_into_data_is_an_error(case_dir):

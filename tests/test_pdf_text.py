@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,6 +19,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import typst
+from conftest import poppler
 from pikepdf import Array, Dictionary, Name
 
 from imr_site.people.identifiers import SubjectDetails, fold, identifiers_from
@@ -39,8 +39,12 @@ IDS = identifiers_from(
     SubjectDetails("AB", "Alice Brownlow", "1948-07-23", "14 Heron Close, Anytown, AT4 9QZ"),
 )
 SVG = "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'/>"
-POPPLER = shutil.which("pdftotext") is not None and shutil.which("pdfinfo") is not None
-needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils is not installed")
+needs_poppler = pytest.mark.usefixtures("poppler_utils")
+
+
+@pytest.fixture
+def poppler_utils():
+    poppler()
 
 
 def typst_pdf(body: str, root: Path | None = None) -> bytes:

@@ -16,7 +16,7 @@ import pdf_conformance as pc
 import pikepdf
 import pytest
 from complete_case import git_commit_all
-from conftest import copy_example
+from conftest import copy_example, need_tool
 from cryptography.hazmat.primitives.serialization import Encoding
 from signing_keys import NOW, PASSWORD, TestCA
 
@@ -510,8 +510,11 @@ def smartcards(tmp_path_factory, ca):
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
     lib = next((p for p in SOFTHSM_LIBS if Path(p).exists()), None)
-    if lib is None or shutil.which("softhsm2-util") is None:
-        pytest.skip("SoftHSM2 is not installed (scripts/setup.sh --test installs it)")
+    need_tool(
+        "SoftHSM2",
+        lib and shutil.which("softhsm2-util"),
+        "scripts/setup.sh --test installs it",
+    )
     folder = tmp_path_factory.mktemp("softhsm")
     (folder / "tokens").mkdir()
     conf = folder / "softhsm2.conf"

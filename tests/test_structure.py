@@ -51,6 +51,18 @@ def test_missing_required_heading_names_file_and_line(case_dir):
     assert f.line == line_of(path, next_heading)
 
 
+def test_a_required_heading_at_level_one_does_not_count(case_dir):
+    """The guidance's questions are level-2 headings under the part's title: '# Q7 ...' starts
+    a new part in the outline (and the PDF's bookmarks), so it does not answer the question."""
+    path = section_file(case_dir, "analysis")
+    text = path.read_text(encoding="utf-8")
+    heading = re.search(r"^## (.*Mental Capacity Act.*)$", text, flags=re.MULTILINE)
+    path.write_text(text.replace(heading.group(0), "# " + heading.group(1)), encoding="utf-8")
+    found = findings_for(case_dir)
+    assert [(f.code, f.file) for f in found] == [("HDG002", path.relative_to(case_dir).as_posix())]
+    assert "Mental Capacity Act assessment" in found[0].message
+
+
 def test_heading_matches_without_numbering_and_in_any_case(case_dir):
     path = section_file(case_dir, "analysis")
     text = path.read_text(encoding="utf-8")
@@ -155,7 +167,8 @@ def test_required_field_missing(case_dir):
 
 
 @pytest.mark.expect_warnings
-def test_strict_build_fails_on_a_heading_finding(case_dir):
+def test_strict_build_fails_on_a_heading_finding(case_dir, no_unexpected_mkdocs_warnings):
+    """Strict mode aborts because of the finding, and for nothing else."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -165,8 +178,14 @@ def test_strict_build_fails_on_a_heading_finding(case_dir):
     path.write_text(re.sub(r"^## .*Sharing the learning.*$", "## Other", text, flags=re.MULTILINE))
     cfg = load_config(config_file=str(case_dir / "mkdocs.yml"), strict=True)
     cfg.plugins["imr"].config["pdf"] = False
-    with pytest.raises(Abort):
+    with pytest.raises(Abort) as aborted:
         build(cfg)
+    assert "1 warnings in strict mode" in str(aborted.value)
+    rel = path.relative_to(case_dir).as_posix()
+    [warning] = no_unexpected_mkdocs_warnings.messages
+    assert (
+        warning.startswith(f"{rel}:") and "HDG002" in warning and "Sharing the learning" in warning
+    )
 
 
 @pytest.mark.expect_warnings

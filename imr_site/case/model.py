@@ -321,6 +321,20 @@ def read_case(
     refused = dict(files.refused)
 
     # Data files inside docs/ would be published: refuse before anything is read.
+    data = (root / config.data_dir).resolve()
+    if data == docs or data.is_relative_to(docs):
+        raise CaseError(
+            [
+                finding(
+                    R_DATA_IN_DOCS.code,
+                    _rel(root, cfg_path),
+                    None,
+                    f"data_dir is '{config.data_dir}', inside the docs folder, so the people key and "
+                    "the chronology would be published as they are. Set 'data_dir:' to a folder "
+                    "beside docs/ (the usual one is data), and move the files there.",
+                )
+            ]
+        )
     for p in files.usable:
         if p.suffix.lower() in (".yml", ".yaml", ".csv", ".xlsx") and (
             p.name in DATA_FILES

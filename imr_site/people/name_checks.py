@@ -243,22 +243,10 @@ def _name_finding(file: str, line: int | None, *matches) -> Finding:
 
 
 def _published_data(case) -> list[Finding]:
-    """Data that would be copied into the site: data/ inside docs/, links into data/, keys."""
+    """Data that would be copied into the site: links into data/, keys and data files in docs/."""
     out: list[Finding] = []
     docs = case.docs_dir.resolve()
-    data = case.data_path
-    if data == docs or data.is_relative_to(docs):
-        out.append(
-            finding(
-                R_DATA_PUBLISHED.code,
-                "mkdocs.yml",
-                None,
-                f"the data folder ({case.rel(data)}) is inside the docs folder, so the people key "
-                "and the chronology would be published as they are. Set 'data_dir:' to a folder "
-                "beside docs/.",
-            )
-        )
-        return out
+    data = case.data_path  # never inside docs/: read_case refuses that (IMR005)
     ids = build_identifiers(case)
     for path in sorted(docs.rglob("*")):
         if path in case.refused:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from imr_site.case import gitrepo
 from imr_site.case.findings import Finding, summarise
 from imr_site.case.sections import STATUS_LABELS
@@ -145,5 +147,5 @@ def status_block(case, findings: list[Finding], links: dict[str, str]) -> str:
         "status.html",
         status=review_status(case, findings),
         links=links,
-        process=checklist_block(case),
+        process=Markup(checklist_block(case)),  # our template's own output, escaped there
     )

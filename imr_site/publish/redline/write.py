@@ -11,6 +11,8 @@ import json
 import tempfile
 from pathlib import Path
 
+from markupsafe import Markup
+
 from imr_site.case.atomic import replacing
 from imr_site.case.editions import ANONYMISED
 from imr_site.case.templates import Templates
@@ -37,7 +39,7 @@ def redline_html(redline: Redline, marking: str) -> str:
         "redline.html",
         r=redline,
         summary=redline.summary(),
-        css=css,
+        css=Markup(css),  # our own stylesheet, as written (escaping would break its quotes)
         marking=marking,
         kinds=KINDS,
     )
