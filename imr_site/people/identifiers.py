@@ -63,6 +63,8 @@ def fold(text: str) -> str:
     Accents are removed character by character (a decomposed accent is dropped, a precomposed
     one replaced by its base letter), so ``fold`` is applied alike to identifiers and to text.
     """
+    if text.isascii():  # every character folding changes is outside ASCII
+        return text
     text = text.translate(_INVISIBLE).translate(_QUOTES)
     if text.isascii():
         return text
@@ -70,11 +72,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _same_span(s: int, e: int) -> tuple[int, int]:
+    return s, e
+
+
 def _fold_with_map(text: str):
     """fold(text), and a function taking a span of it back to the same span of ``text``."""
+    if text.isascii():
+        return text, _same_span
     folded = fold(text)
-    if len(folded) == len(text) and (text.isascii() or all(len(fold(c)) == 1 for c in text)):
-        return folded, lambda s, e: (s, e)
+    if len(folded) == len(text) and all(len(fold(c)) == 1 for c in text):
+        return folded, _same_span
     starts: list[int] = []
     pieces: list[str] = []
     for i, c in enumerate(text):
