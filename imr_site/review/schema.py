@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -304,13 +305,13 @@ def _fast_valid(instance, schema: dict) -> bool:
     return compiled is not None and _passes(compiled, instance)
 
 
-_DRAFTS = {"draft-04", "draft-06", "draft-07"}
+_DRAFTS = re.compile(r"\bdraft-0[467]\b")
 
 
 def _compile(schema: dict, text: str):
     # Only the drafts it knows as jsonschema does (a later draft's keywords it would ignore), and
     # only self-contained schemas (it would fetch a $ref to another file).
-    if str(schema.get("$schema", "draft-07")).rstrip("#/").rsplit("/", 1)[-1] not in _DRAFTS:
+    if not _DRAFTS.search(str(schema.get("$schema", "draft-07"))):
         return None
     if '"$ref"' in text and any(not r.startswith("#") for r in _refs(schema)):
         return None
