@@ -36,7 +36,7 @@ def check(case) -> list[Finding]:
     _, _, problems = ignore_options(case)
     out += [finding(R_IGNORE_OPTION.code, "mkdocs.yml", None, p) for p in problems]
     vocab = vocabulary(case)
-    usage = find_usage(case, vocab)
+    usage = find_usage(case)  # with the same vocabulary, shared with the build's hovers
     glossary = case.data.get("glossary")
     for abbr, uses in usage.uses.items():
         if vocab.defined(abbr):
