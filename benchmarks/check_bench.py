@@ -6,6 +6,7 @@ measured in the same run (paired and interleaved, medians).
     .venv/bin/python benchmarks/check_bench.py build          # imr build --no-pdf vs plain MkDocs
     .venv/bin/python benchmarks/check_bench.py serve          # live preview: write -> served page
     .venv/bin/python benchmarks/check_bench.py all --runs 7
+    .venv/bin/python benchmarks/check_bench.py all --baseline 903633f   # before/after, paired
 
 check: `imr check` on the example case with its chronology replaced by N generated entries,
 against `python -c "import yaml"` (the start-up of a process that can read YAML at all). Goals:
@@ -25,6 +26,7 @@ On a shared machine the absolute times are inflated: the ratios are the figures 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import socket
@@ -42,7 +44,6 @@ from imr_site.review.registry import load_case
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
-IMR = str(Path(PY).with_name("imr"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 COLUMNS = ("date", "time", "source", "contact_with", "contact_type", "event", "action", "decision")
 
@@ -83,16 +84,62 @@ def plain_mkdocs(case: Path, dest: Path) -> Path:
     return dest
 
 
-def run(cmd: list[str], ok=(0, 1)) -> float:
+# --baseline COMMIT: the same commands with that commit's imr_site and plugin, interleaved with
+# this tree's, so that "before" and "after" meet the same load. Set up by baseline().
+BASE: dict[str, object] = {}
+SITECUSTOMIZE = """import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__]
+"""
+
+
+def baseline(commit: str, tmp: Path) -> None:
+    """That commit's imr_site and plugins in a folder put first on PYTHONPATH (the editable
+    install's finder is taken out by a sitecustomize there); commands run from that folder."""
+    root = tmp / "baseline"
+    root.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", commit, "imr_site", "plugins"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    (root / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    BASE.update(
+        commit=commit,
+        cwd=str(root),
+        env={**ENV, "PYTHONPATH": f"{root}{os.pathsep}{root / 'plugins'}"},
+    )
+
+
+def imr(*args: str) -> list[str]:
+    return [PY, "-m", "imr_site.cli", *args]
+
+
+def with_baseline(commands: dict[str, list[str]], keys: list[str]) -> dict:
+    """The commands, and for each key in ``keys`` the same command with the baseline's code."""
+    if not BASE:
+        return commands
+    out: dict = {}
+    for k, cmd in commands.items():
+        out[k] = cmd
+        if k in keys:
+            out[f"{k} [{BASE['commit']}]"] = ("base", cmd)
+    return out
+
+
+def run(cmd, ok=(0, 1)) -> float:
+    env, cwd = ENV, None
+    if isinstance(cmd, tuple):  # ("base", command): the baseline's code
+        env, cwd, cmd = BASE["env"], BASE["cwd"], cmd[1]
     t = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, env=ENV)
+    p = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd)
     took = time.perf_counter() - t
     if p.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stderr.decode()[-2000:]}")
     return took
 
 
-def paired(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
+def paired(commands: dict, runs: int) -> dict[str, float]:
     """Median seconds of each command, the commands interleaved run by run."""
     times: dict[str, list[float]] = {k: [] for k in commands}
     for _ in range(runs):
@@ -104,8 +151,8 @@ def paired(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
 def bench_check(tmp: Path, runs: int) -> None:
     cases = {n: example_with(tmp / f"check{n}", n) for n in (1000, 10000)}
     commands = {"python -c 'import yaml'": [PY, "-c", "import yaml"]}
-    commands |= {f"imr check, {n:,} entries": [IMR, "check", str(c)] for n, c in cases.items()}
-    med = paired(commands, runs)
+    checks = {f"imr check, {n:,} entries": imr("check", str(c)) for n, c in cases.items()}
+    med = paired(with_baseline(commands | checks, list(checks)), runs)
     ref = med["python -c 'import yaml'"]
     print(f"\nimr check (median of {runs}, interleaved)")
     for k, v in med.items():
@@ -117,17 +164,17 @@ def bench_build(tmp: Path, runs: int, sizes: list[int]) -> None:
     for n in sizes:
         case = example_with(tmp / f"build{n}", n)
         plain = plain_mkdocs(case, tmp / f"plain{n}")
-        med = paired(
-            {
-                "imr": [IMR, "build", str(case), "--no-pdf"],
-                "mkdocs": [PY, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")],
-            },
-            runs,
-        )
-        print(
-            f"  {n:>6,} entries: imr {med['imr']:6.2f} s, mkdocs {med['mkdocs']:6.2f} s, "
-            f"ratio {med['imr'] / med['mkdocs']:.2f}"
-        )
+        commands = {
+            "imr": imr("build", str(case), "--no-pdf"),
+            "mkdocs": [PY, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")],
+        }
+        med = paired(with_baseline(commands, ["imr"]), runs)
+        for k, v in med.items():
+            if k != "mkdocs":
+                print(
+                    f"  {n:>6,} entries: {k:<18} {v:6.2f} s, mkdocs {med['mkdocs']:6.2f} s, "
+                    f"ratio {v / med['mkdocs']:.2f}"
+                )
 
 
 def _free_port() -> int:
@@ -155,14 +202,20 @@ def _until(url: str, text: str, limit: float = 60.0) -> float:
 
 def bench_serve(tmp: Path, runs: int) -> None:
     print(f"\nimr serve: from the write to the served page showing it (median of {runs})")
-    for label, n in (("example", None), ("1,000 entries", 1000)):
-        case = example_with(tmp / f"serve{n or 0}", n)
+    codes = [("", ENV, None)]
+    if BASE:
+        codes.append((f" [{BASE['commit']}]", BASE["env"], BASE["cwd"]))
+    for (label, n), (code, env, cwd) in itertools.product(
+        (("example", None), ("1,000 entries", 1000)), codes
+    ):
+        case = example_with(tmp / f"serve{n or 0}{code.strip(' []')}", n)
         port = _free_port()
         proc = subprocess.Popen(
-            [IMR, "serve", str(case), "--dev-addr", f"127.0.0.1:{port}"],
+            [*imr("serve", str(case)), "--dev-addr", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env=ENV,
+            env=env,
+            cwd=cwd,
         )
         try:
             base = f"http://127.0.0.1:{port}/"
@@ -186,7 +239,7 @@ def bench_serve(tmp: Path, runs: int) -> None:
             proc.terminate()
             proc.wait(timeout=30)
         print(
-            f"  {label:<14} section {statistics.median(took['section']):5.2f} s, "
+            f"  {label + code:<24} section {statistics.median(took['section']):5.2f} s, "
             f"data/chronology.yml {statistics.median(took['data']):5.2f} s"
         )
 
@@ -196,12 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("what", choices=["check", "build", "serve", "all"])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000], help="for build")
+    ap.add_argument("--baseline", metavar="COMMIT", help="also time that commit's code, paired")
     args = ap.parse_args(argv)
     print(
         f"python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} (shared machine:"
     )
     print("absolute times are inflated; compare the ratios)")
     with tempfile.TemporaryDirectory() as tmp:
+        if args.baseline:
+            baseline(args.baseline, Path(tmp))
         if args.what in ("check", "all"):
             bench_check(Path(tmp), args.runs)
         if args.what in ("build", "all"):

@@ -59,6 +59,17 @@ class _LineLoader(_Base):
         self.deep_construct = False
         return super().construct_document(node) if data is None and node is not None else data
 
+    def resolve(self, kind, value, implicit):
+        # The tag of a plain or quoted scalar depends only on its text (no path resolvers are
+        # used): a chronology repeats the same sources and contact types thousands of times.
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        tags = self.__dict__.setdefault("_tags", {})
+        key = (value, implicit)
+        if key not in tags:
+            tags[key] = super().resolve(kind, value, implicit)
+        return tags[key]
+
     def _build(self, node):
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == _STR else self.construct_object(node, deep=True)

@@ -266,9 +266,16 @@ def authored_text(case, include_fields=None, *, raw: bool = False):
                     yield data.rel, line, clean(text)
 
 
-# The last case's usage, read with its own vocabulary: the check, the hovers and the abbreviations
-# sheet of one build share it instead of reading every text three times.
+# The last case's prose, and its usage read with its own vocabulary: the checks, the hovers and
+# the abbreviations sheet of one build share them instead of reading every text again.
 _LAST_USAGE: dict = {}
+
+
+def prose(case) -> list[tuple[str, int | None, str]]:
+    """``list(authored_text(case))``, made once for the last case asked about."""
+    if _LAST_USAGE.get("prose_of") is not case:
+        _LAST_USAGE.update(prose_of=case, prose=list(authored_text(case)))
+    return _LAST_USAGE["prose"]
 
 
 def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
@@ -278,7 +285,7 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
     own = vocab is None
     vocab = vocab or vocabulary(case)
     usage = Usage()
-    for file, line, text in authored_text(case):
+    for file, line, text in prose(case):
         for tok in tokens(text, vocab.remove):
             abbr = vocab.resolve(tok)
             if abbr:

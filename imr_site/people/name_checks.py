@@ -16,7 +16,7 @@ from pathlib import Path
 from imr_site.case.editions import ANONYMISED, hidden_fields
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import YAMLProblem, load_yaml
-from imr_site.people.abbreviations import authored_text
+from imr_site.people.abbreviations import authored_text, prose
 from imr_site.people.identifiers import build_identifiers
 from imr_site.people.leaks import ZIP_SUFFIXES, file_texts
 
@@ -202,7 +202,7 @@ def _unused_labels(case) -> list[Finding]:
         + r")(?![\w])"
     )
     seen: set[str] = set()
-    for _file, _line, text in authored_text(case):
+    for _file, _line, text in prose(case):
         seen.update(pattern.findall(text))
         if seen == labels:
             return []
