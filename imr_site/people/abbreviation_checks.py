@@ -38,7 +38,7 @@ def check(case) -> list[Finding]:
     out += [finding(R_IGNORE_OPTION.code, "mkdocs.yml", None, p) for p in problems]
     out += placeholders.in_data_file(case, "glossary")
     vocab = vocabulary(case)
-    usage = find_usage(case, vocab)
+    usage = find_usage(case)  # with the same vocabulary, shared with the build's hovers
     glossary = case.data.get("glossary")
     for abbr, uses in usage.uses.items():
         if vocab.defined(abbr):

@@ -311,10 +311,23 @@ _NO_PROSE_FIELDS = (
 
 # Written by `imr merge` and never shown in the report: ids, submission file names, links.
 _MERGE_FIELDS = ("id", "origin", "same_as", "not_same_as")
+# The last case's prose, and its usage read with its own vocabulary: the checks, the hovers and
+# the abbreviations sheet of one build share them instead of reading every text again.
+_LAST_USAGE: dict = {}
+
+
+def prose(case) -> list[tuple[str, int | None, str]]:
+    """``list(authored_text(case))``, made once for the last case asked about."""
+    if _LAST_USAGE.get("prose_of") is not case:
+        _LAST_USAGE.update(prose_of=case, prose=list(authored_text(case)))
+    return _LAST_USAGE["prose"]
 
 
 def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
     """Every abbreviation used in the report, with each place it is written."""
+    if vocab is None and _LAST_USAGE.get("case") is case:
+        return _LAST_USAGE["usage"]
+    own = vocab is None
     vocab = vocab or vocabulary(case)
     usage = Usage()
     # The template's own words are not the author's: its unchanged paragraphs (TPL001) and its
@@ -326,7 +339,7 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
         for n in range(p.line, p.end + 1)
     }
     prompt = re.compile(placeholders.WRITE_HERE, re.IGNORECASE)
-    for file, line, text in authored_text(case):
+    for file, line, text in prose(case):
         if (file, line) in template:
             continue
         text = prompt.sub(lambda m: " " * len(m.group(0)), text)
@@ -337,6 +350,8 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
             abbr = vocab.resolve(tok)
             if abbr:
                 usage.add(abbr, Use(file, line, tok))
+    if own:
+        _LAST_USAGE.update(case=case, usage=usage)
     return usage
 
 

@@ -21,6 +21,7 @@ included, so ``not_names: [marsh]`` lets "the marsh" through and still catches "
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -63,6 +64,8 @@ def fold(text: str) -> str:
     Accents are removed character by character (a decomposed accent is dropped, a precomposed
     one replaced by its base letter), so ``fold`` is applied alike to identifiers and to text.
     """
+    if text.isascii():  # every character folding changes is outside ASCII
+        return text
     text = text.translate(_INVISIBLE).translate(_QUOTES)
     if text.isascii():
         return text
@@ -70,11 +73,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _same_span(s: int, e: int) -> tuple[int, int]:
+    return s, e
+
+
 def _fold_with_map(text: str):
     """fold(text), and a function taking a span of it back to the same span of ``text``."""
+    if text.isascii():
+        return text, _same_span
     folded = fold(text)
-    if len(folded) == len(text) and (text.isascii() or all(len(fold(c)) == 1 for c in text)):
-        return folded, lambda s, e: (s, e)
+    if len(folded) == len(text) and all(len(fold(c)) == 1 for c in text):
+        return folded, _same_span
     starts: list[int] = []
     pieces: list[str] = []
     for i, c in enumerate(text):
@@ -182,6 +191,13 @@ class IdentifierSet:
             out.append(Match(start, end, text[start:end], idents))
         return out
 
+    def texts_with_matches(self, texts: list[str]) -> set[int]:
+        """Indexes of the texts that may hold an identifier, found in one scan of them all: every
+        text :meth:`find` finds something in is among them (a few more may be)."""
+        if self._pattern is None:
+            return set()
+        return texts_matching(self._pattern, [fold(t) for t in texts])
+
     def _lookup(self, written: str) -> tuple[Identifier, ...]:
         k = _key(written)
         for key, idents in self._by_key.items():
@@ -194,6 +210,24 @@ class IdentifierSet:
         for i, line in enumerate(text.split("\n")):
             for m in self.find(line):
                 yield first_line + i, m
+
+
+def texts_matching(pattern: re.Pattern, texts: list[str]) -> set[int]:
+    """Indexes of the texts that a match of ``pattern`` overlaps, when they are joined by line
+    breaks and scanned once. For a pattern that treats a line break as the edge of a word, as a
+    text's start and end are, each text with a match of its own is among them: the scan either
+    finds that match or has gone past it inside a match that overlaps the same text."""
+    starts: list[int] = []
+    pos = 0
+    for t in texts:
+        starts.append(pos)
+        pos += len(t) + 1
+    out: set[int] = set()
+    for m in pattern.finditer("\n".join(texts)):
+        first = bisect.bisect_right(starts, m.start()) - 1
+        last = bisect.bisect_right(starts, max(m.end() - 1, m.start())) - 1
+        out.update(range(first, last + 1))
+    return out
 
 
 def _pattern(variant: str) -> str:

@@ -17,8 +17,8 @@ from imr_site.case import placeholders
 from imr_site.case.editions import ANONYMISED, hidden_fields
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import YAMLProblem, load_yaml
-from imr_site.people.abbreviations import authored_text
-from imr_site.people.identifiers import build_identifiers
+from imr_site.people.abbreviations import authored_text, prose
+from imr_site.people.identifiers import build_identifiers, texts_matching
 from imr_site.people.leaks import ZIP_SUFFIXES, file_texts
 
 R_NAME = rule(
@@ -137,7 +137,10 @@ def check(case) -> list[Finding]:
     if not ids:
         return out
     intro = case.section("introduction")
-    for file, line, text in authored_text(case, lambda page, key: page is not intro, raw=True):
+    texts = list(authored_text(case, lambda page, key: page is not intro, raw=True))
+    plain = [text for _file, _line, text in texts]
+    maybe = ids.texts_with_matches(plain) | texts_matching(_NHS_NUMBER, plain)
+    for file, line, text in (texts[i] for i in sorted(maybe)):
         matches = ids.find(text)
         if matches:
             out.append(_name_finding(file, line, *matches))
@@ -204,7 +207,7 @@ def _unused_labels(case) -> list[Finding]:
         + r")(?![\w])"
     )
     seen: set[str] = set()
-    for _file, _line, text in authored_text(case):
+    for _file, _line, text in prose(case):
         seen.update(pattern.findall(text))
         if seen == labels:
             return []

@@ -30,6 +30,7 @@ from imr_site.people import abbreviations
 from imr_site.publish import editions, offline, preview, site
 from imr_site.publish.final import final_build_refusals
 from imr_site.publish.manifest import write_final_manifest
+from imr_site.publish.template_cache import THEME_TEMPLATES
 from imr_site.review.registry import load_case, run_checks
 from imr_site.review.status import status_block
 from imr_site.sections import links
@@ -269,6 +270,10 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
 
     def _placeholder(self, name: str) -> str:
         return f"IMRBLOCK{self._token}{name}"
+
+    def on_env(self, env, *, config, files):
+        env.bytecode_cache = THEME_TEMPLATES  # serve: the theme compiled once, not every save
+        return env
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         if self.case_error is not None:
