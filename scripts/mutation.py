@@ -114,6 +114,16 @@ def mutmut_config(group: Group) -> str:
     )
 
 
+NOTICED = {"killed", "timeout", "segfault", "caught by type check"}
+
+
+def mutmut_status(code) -> str:
+    """mutmut's own name for a mutant's exit code (killed, survived, no tests, timeout ...)."""
+    from mutmut.stats import status_by_exit_code
+
+    return status_by_exit_code[code]
+
+
 def run_group(name: str, group: Group) -> dict:
     work = OUT / name
     scratch_copy(work)
@@ -134,13 +144,16 @@ def run_group(name: str, group: Group) -> dict:
             modules[module] = {"error": f"mutmut made no mutants (see {log})"}
             continue
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-        # 0: the tests passed with the mutant (it survived); None: not run; anything else
-        # (1 failed, a timeout, a crash) means the tests noticed.
-        survived = sorted(k for k, code in codes.items() if code in (0, None))
+        status = {k: mutmut_status(code) for k, code in codes.items()}
+        # Killed: a test failed, or the mutant hung or crashed the tests. Anything else (the
+        # tests passed, no test reached it, not run) is a mutant the suite did not notice.
+        survived = sorted(k for k, s in status.items() if s not in NOTICED)
         modules[module] = {
             "total": len(codes),
             "killed": len(codes) - len(survived),
+            "timeouts": sum(1 for s in status.values() if s == "timeout"),
             "survived": survived,
+            "not_reached": sorted(k for k in survived if status[k] == "no tests"),
         }
     total = sum(m.get("total", 0) for m in modules.values())
     killed = sum(m.get("killed", 0) for m in modules.values())
@@ -189,7 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     report = {name: run_group(name, g) for name, g in groups.items()}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print("| Group | Module | Killed | Total | Score |\n|---|---|---|---|---|")
+    print(
+        "| Group | Module | Killed | Total | Score | of which timeouts |\n|---|---|---|---|---|---|"
+    )
     for name, r in report.items():
         for module, m in r["modules"].items():
             if "error" in m:
@@ -197,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(
                     f"| {name} | {module} | {m['killed']} | {m['total']} | "
-                    f"{m['killed'] / m['total']:.1%} |"
+                    f"{m['killed'] / m['total']:.1%} | {m['timeouts']} |"
                 )
         verdict = "goal met" if r["met"] else f"below the goal of {r['goal']:.0%}"
         print(f"| {name} | **all** | {r['killed']} | {r['total']} | {r['score']:.1%} ({verdict}) |")

@@ -4,6 +4,7 @@ independent reader, and with our own pikepdf conformance checks (tests/pdf_confo
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -729,3 +730,48 @@ def test_benchmark_300_row_landscape_table(tmp_path, capsys):
     assert warnings == []
     with capsys.disabled():
         print(f"\n[pdf] 300-row chronology: {pages} pages in {seconds:.2f} s")
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("plain words", "plain words"),
+        ("a  b\n\tc ", "a b c "),  # every run of spaces, tabs and new lines is one space
+        ("#*_$@<>=-+/'\"`~[]{}()\\", r"\#\*\_\$\@\<\>\=\-\+\/\'\"\`\~\[\]\{\}\(\)\\"),
+        ("// not a comment", r"\/\/ not a comment"),
+        ("x\x00y\x1fz\x7f", "xyz"),  # control characters cannot be printed
+        ("line\rend", "line end"),  # a lone carriage return is a line end, not nothing
+        ("Zoë — £5", "Zoë — £5"),  # only ASCII punctuation has a meaning in markup
+        (42, "42"),
+    ],
+)
+def test_markup_text_escapes_every_ascii_punctuation_character(value, expected):
+    from imr_site.publish.pdf import markup
+
+    assert markup.text(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("alt text", '"alt text"'),
+        ('say "no"', '"say \\"no\\""'),
+        ("back\\slash", '"back\\\\slash"'),
+        ("one\r\ntwo\rthree\nfour", '"one\\ntwo\\nthree\\nfour"'),
+        ("tab\there", '"tab\\there"'),
+        ("bell\x07", '"bell"'),
+        ("#strong[x]", '"#strong[x]"'),  # inside a string nothing is markup
+    ],
+)
+def test_markup_string_is_a_typst_string_literal(value, expected):
+    import typst
+
+    from imr_site.publish.pdf import markup
+
+    assert markup.string(value) == expected
+    # and Typst reads it back as exactly the text (control characters dropped)
+    source = f"#metadata({markup.string(value)}) <v>".encode()
+    [read] = json.loads(typst.query(source, "<v>", field="value"))
+    assert read == "".join(
+        c for c in value.replace("\r\n", "\n").replace("\r", "\n") if c >= " " or c in "\n\t"
+    )

@@ -20,21 +20,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"\s+")
 
 
+def _printable(value: object) -> str:
+    """The text with line ends as new lines (a lone carriage return too), controls dropped."""
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", s)
+
+
 def text(value: object) -> str:
     """``value`` as Typst markup that shows exactly these characters (spaces collapsed)."""
-    s = _CONTROL.sub("", str(value))
-    return _SPACES.sub(" ", s).translate(_MARKUP)
-
-
-def text_keep_lines(value: object) -> str:
-    """Like :func:`text`, with each line break kept as a line break."""
-    lines = [text(line).strip() for line in str(value).splitlines()]
-    return " #linebreak() ".join(line for line in lines if line)
+    return _SPACES.sub(" ", _printable(value)).translate(_MARKUP)
 
 
 def string(value: object) -> str:
     """``value`` as a Typst string literal, e.g. for an image's alt text."""
-    s = _CONTROL.sub("", str(value))
-    s = s.replace("\\", "\\\\").replace('"', '\\"')
-    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n").replace("\t", "\\t")
+    s = _printable(value).replace("\\", "\\\\").replace('"', '\\"')
+    s = s.replace("\n", "\\n").replace("\t", "\\t")
     return f'"{s}"'
