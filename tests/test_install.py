@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -213,10 +214,23 @@ def _installed_version(bin_dir: Path) -> str:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    """A wheel of this project, built as pip builds it; (path, build output)."""
+    """A wheel of this project, built as pip builds it from a fresh checkout (the files Git
+    tracks, plus new ones not ignored: no __pycache__ or build/ left by the test run itself);
+    (path, build output)."""
     out_dir = tmp_path_factory.mktemp("wheel")
+    source = tmp_path_factory.mktemp("checkout")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    for name in filter(None, (n.decode() for n in listed)):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, source / name)
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out_dir), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(out_dir), str(source)],
         capture_output=True,
         text=True,
     )
@@ -333,3 +347,22 @@ def test_imr_build_site_searches_when_opened_from_disk(tmp_path, capsys):
     assert href.split("#")[0].endswith("08-action-plan.html")  # the one page with the word
     assert "timescale" in text.lower()
     assert any(u.endswith("/03-chronology.html") for u in requests)
+
+
+def test_every_folder_of_the_package_is_declared():
+    """A folder of code or data that pyproject.toml does not list is missing from a real (not
+    editable) install, and setuptools warns about it: a new part must be listed when it is made."""
+    import tomllib
+
+    declared = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    folders = {
+        ".".join(d.relative_to(REPO).parts)
+        for d in (REPO / "imr_site").rglob("*")
+        if d.is_dir()
+        and "__pycache__" not in d.parts
+        and "-" not in d.name  # not a Python name: its files go in with the parent's data
+        and any(f.is_file() for f in d.iterdir())
+    }
+    assert folders - declared == set()

@@ -45,10 +45,23 @@ def test_each_form_is_a_placeholder(text, found):
         "A task list: [ ] and [x].",
         "PURPOSE-T and ACE-III scores were recorded; XX-ray is not a word.",
         "Was it known? Not then.",
+        # HTML an author may paste: <details>, <time>, <title>, <address> are elements
+        "<details><summary>More</summary>Text.</details>",
+        "Seen at <time>10:15</time> at <address>the clinic</address>.",
     ],
 )
 def test_ordinary_prose_is_not(text):
     assert find(text) == []
+
+
+def test_the_same_placeholder_twice_on_a_line_is_one_finding():
+    from imr_site.case.placeholders import findings
+
+    found = find("Met [name] and [name] again, then [agency].")
+    assert [(f.line, f.message.split("'")[1]) for f in findings("docs/x.md", found)] == [
+        (1, "[name]"),
+        (1, "[agency]"),
+    ]
 
 
 def test_a_glossary_abbreviation_is_not_a_placeholder():

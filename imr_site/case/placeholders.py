@@ -42,6 +42,9 @@ _DETAIL = (
     r"|telephone|tel|email|e-mail|number|ref|reference|details?|signature|author|manager|gp"
     r"|nhs number|id)"
 )
+# Details that are also HTML elements an author may paste (<details>, <time>, <title>,
+# <address>): in angle brackets they are markup, not a stand-in.
+_HTML_TAGS = r"(?:details|time|title|address)"
 # "Not known yet" words: a placeholder (PLH001), never also an undefined abbreviation.
 WORDS = ("TBC", "TBA", "TBD")
 _WORDS = "|".join(WORDS)
@@ -51,7 +54,7 @@ _PATTERN = re.compile(
         [
             rf"(?P<prompt>{WRITE_HERE})",
             rf"(?P<instruction>[\(\[]\s*{_INSTRUCTION}\b[^\)\]\n]*[\)\]])",
-            rf"(?P<detail>\[\s*{_DETAIL}\s*\](?![\(\[:])|<\s*{_DETAIL}\s*>)",
+            rf"(?P<detail>\[\s*{_DETAIL}\s*\](?![\(\[:])|<\s*(?!{_HTML_TAGS}\s*>){_DETAIL}\s*>)",
             rf"(?P<word>(?<![\w-])(?:{_WORDS}|X{{2,}}(?:[/:.]X{{2,}})*)(?![\w-]))",
             r"(?P<marks>\?{3,})",
         ]
@@ -116,7 +119,7 @@ def in_value(value, line: int, *, defined: set[str] = frozenset()) -> list[Place
 
 
 def findings(rel: str, found: list[Placeholder], where: str = "") -> list[Finding]:
-    """PLH001 for each placeholder found in one file."""
+    """PLH001 for each placeholder found in one file (the same one twice on a line is one)."""
     return [
         finding(
             R_PLACEHOLDER.code,
@@ -125,7 +128,7 @@ def findings(rel: str, found: list[Placeholder], where: str = "") -> list[Findin
             f"'{p.snippet()}' is a placeholder{where}: replace it with what it stands for before "
             "the report is final.",
         )
-        for p in found
+        for p in dict.fromkeys(found)
     ]
 
 

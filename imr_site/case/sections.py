@@ -57,6 +57,8 @@ class SectionFile:
         """The file line where a front matter key was written (dotted keys reach inside)."""
         d = self.meta
         line = 2 if d else 1
+        if not isinstance(key, str):  # a key YAML read as a number, a date or nothing (`? `)
+            return d.line_of(key) if isinstance(d, LineDict) and key in d else line
         for part in key.split("."):
             if not isinstance(d, LineDict) or part not in d:
                 break
