@@ -350,6 +350,9 @@ def test_silence_outside_the_review_period_is_not_reported(tmp_path):
         ("Contact with", "contact_with"),
         ("Outcome", "decision"),
         ("time of contact", "time"),
+        # not close to any heading, but a close spelling of a field's own name
+        ("cowith", "contact_with"),
+        ("contac", "contact_with"),
     ],
 )
 def test_unknown_field_names_the_likely_one(tmp_path, written, meant):
@@ -541,3 +544,21 @@ def test_exact_duplicates_ignore_empty_fields_and_compare_lists(tmp_path):
         end="2024-05-15",
     )
     assert [(f.code, f.line) for f in chr_findings(case)] == [("CHR006", 7), ("CHR015", 12)]
+
+
+def test_an_entry_without_a_date_is_named_by_its_place_in_the_file(tmp_path):
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-01-05
+          source: GP
+          contact_with: A
+          event: a
+        - source: GP
+          event: no date and no one contacted
+        """,
+        start="2024-01-01",
+        end="2024-01-10",
+    )
+    missing = [f.message for f in chr_findings(case) if f.code == "CHR005"]
+    assert missing and all(m.startswith("entry 2 ") for m in missing), missing
