@@ -562,3 +562,53 @@ def test_an_entry_without_a_date_is_named_by_its_place_in_the_file(tmp_path):
     )
     missing = [f.message for f in chr_findings(case) if f.code == "CHR005"]
     assert missing and all(m.startswith("entry 2 ") for m in missing), missing
+
+
+def test_entry_rules_name_the_file_the_line_and_what_was_written(tmp_path):
+    """Each entry rule's finding: the chronology file, the line of the field at fault, and the
+    value as written, so that the author can find it without counting entries."""
+    case = load(
+        tmp_path,
+        """\
+        - date: 2024-03-01
+          time: '10:00'
+          end_time: '10:00'
+          source: GP
+          contact_with: A
+          event: ends as it starts, which is fine
+        - date: 2024-03-02
+          time: '11:00'
+          end_time: '09:30'
+          source: GP
+          contact_with: A
+          event: ends before it starts
+        - date: 2024-03-03
+          end_date: 2024-02-30
+          seq: '2'
+          source: GP
+          contact_with: A
+          event: an impossible end date; seq written as text is a number
+        - date: 2024-03-04
+          seq: 1x
+          key_episode: perhaps
+          source: GP
+          contact_with: A
+          event: [a, list]
+        """,
+        start="2024-02-20",
+        end="2024-03-10",
+    )
+    found = chr_findings(case)
+    assert [(f.code, f.file, f.line) for f in found] == [
+        ("CHR010", "data/chronology.yml", 9),
+        ("CHR002", "data/chronology.yml", 14),
+        ("CHR011", "data/chronology.yml", 20),
+        ("CHR012", "data/chronology.yml", 21),
+        ("CHR013", "data/chronology.yml", 24),
+    ]
+    messages = [f.message for f in found]
+    assert "ends at 09:30, before its start time 11:00" in messages[0]
+    assert messages[1].startswith("end_date: ")
+    assert "seq '1x'" in messages[2]
+    assert "key_episode 'perhaps'" in messages[3]
+    assert "'event' holds a list, not text" in messages[4]
