@@ -83,6 +83,8 @@ class CaseConfig:
         def f(d):
             return d.strftime("%-d %B %Y") if d else "not set"
 
+        if not (self.review_start or self.review_end):
+            return "not set"
         return f"{f(self.review_start)} to {f(self.review_end)}"
 
     @property
