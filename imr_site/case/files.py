@@ -18,6 +18,7 @@ from imr_site.case.findings import Finding, finding, rule
 # Stated in the README. A 100,000-entry chronology is about 30 MB of YAML.
 MAX_FILE_MB = 50
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
+MAX_ROWS = 100_000  # chronology entries in a case (CHR016), rows in an imported sheet
 
 R_OUTSIDE = rule(
     "IMR007",

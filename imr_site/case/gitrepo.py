@@ -144,11 +144,6 @@ def tree_id(root: Path, commit: str) -> str | None:
     return out.strip() if out and out.strip() else None
 
 
-def commit_of(repo: Path, ref: str) -> str | None:
-    """The full hash of the commit a tag, branch or (short) hash names; None when unknown."""
-    return resolve(repo, ref)
-
-
 def file_at(repo: Path, commit: str, path: str) -> str | None:
     """A file's text as committed (``git show COMMIT:PATH``); None when it is not there."""
     return _git(repo, "show", f"{commit}:{path}")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from imr_site.case.files import MAX_FILE_BYTES, MAX_FILE_MB
+from imr_site.case.files import MAX_FILE_BYTES, MAX_FILE_MB, MAX_ROWS
 
 
 def normalise_heading(text) -> str:
@@ -265,7 +265,6 @@ def _sheet_has_data(ws) -> bool:
 # The import's limits: a file over MAX_FILE_MB, a workbook that unpacks to more than five times
 # that (a small zip can unpack to gigabytes), more rows than a case's chronology may hold, or more
 # merged cells than any real sheet has, is refused before it is read.
-MAX_ROWS = 100_000
 MAX_UNPACKED_BYTES = 5 * MAX_FILE_BYTES
 # openpyxl makes one object per merged cell as it opens a workbook: "A1:XFD1048576" alone would
 # take all the memory there is.

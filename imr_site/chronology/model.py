@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from imr_site.case.dates import DateProblem, FuzzyDate, as_text, parse_time
+from imr_site.case.files import MAX_ROWS
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import LineDict, LineList, load_yaml
 
@@ -29,7 +30,7 @@ R_SHAPE = rule(
 )
 
 # Stated in the README: more entries than any review has, and a build of minutes, not hours.
-MAX_ENTRIES = 100_000
+MAX_ENTRIES = MAX_ROWS
 
 R_TOO_LONG = rule(
     "CHR016",

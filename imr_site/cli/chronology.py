@@ -9,8 +9,7 @@ from pathlib import Path
 
 from imr_site.case.files import shown
 from imr_site.case.findings import CaseError
-from imr_site.case.model import parse_options, read_mkdocs_yml
-from imr_site.case.spec import SpecError, load_spec, spec_path
+from imr_site.case.spec import SpecError
 from imr_site.chronology.io import (
     ImportRefused,
     dump_chronology,
@@ -23,6 +22,7 @@ from imr_site.chronology.io import (
 )
 from imr_site.chronology.model import R_SHAPE
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
+from imr_site.cli.tables import case_settings, import_arguments
 from imr_site.review.registry import load_case
 
 
@@ -48,19 +48,7 @@ def register(sub) -> None:
             "is kept as written and reported, and `imr check` points at it until it is fixed."
         ),
     )
-    imp.add_argument("file", help="the .csv or .xlsx file")
-    imp.add_argument("--case", default=".", help="the case folder (default: here)")
-    imp.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar='"Heading=field"',
-        help="say which field a column fills (repeatable); 'Heading=-' leaves a column out",
-    )
-    imp.add_argument("--sheet", help="the sheet to read, when the workbook has several")
-    imp.add_argument("--encoding", help="the CSV file's encoding, if not UTF-8 or Windows-1252")
-    imp.add_argument("-o", "--output", help="write here instead of the case's data/chronology.yml")
-    imp.add_argument("--force", action="store_true", help="replace an existing chronology file")
+    import_arguments(imp, "the case's data/chronology.yml", "replace an existing chronology file")
     imp.set_defaults(func=cmd_import)
 
     exp = actions.add_parser(
@@ -78,21 +66,15 @@ def _err(message: str) -> None:
 
 def cmd_import(args) -> int:
     case_dir = Path(args.case).resolve()
-    spec, data_dir = None, case_dir / "data"
-    cfg_file = case_dir / "mkdocs.yml"
-    if cfg_file.is_file():
-        try:
-            _, options = read_mkdocs_yml(cfg_file)
-            config = parse_options(options)
-            spec = load_spec(spec_path(case_dir, config.spec))
-            data_dir = case_dir / config.data_dir
-        except CaseError as e:
-            _err("\n".join(str(f) for f in e.findings))
-            return EXIT_UNUSABLE
-        except SpecError as e:
-            _err(str(e))
-            return EXIT_UNUSABLE
-    elif not args.output:
+    try:
+        data_dir, spec = case_settings(case_dir)
+    except CaseError as e:
+        _err("\n".join(str(f) for f in e.findings))
+        return EXIT_UNUSABLE
+    except SpecError as e:
+        _err(str(e))
+        return EXIT_UNUSABLE
+    if not (case_dir / "mkdocs.yml").is_file() and not args.output:
         _err(
             f"There is no mkdocs.yml in {case_dir}: run this in the case folder, give it with "
             "--case DIR, or say where to write with -o FILE."

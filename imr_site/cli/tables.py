@@ -14,7 +14,7 @@ from imr_site.case.atomic import write_atomic
 from imr_site.case.files import shown as shown_path
 from imr_site.case.findings import CaseError
 from imr_site.case.model import parse_options, read_mkdocs_yml
-from imr_site.case.spec import SpecError, load_spec
+from imr_site.case.spec import SpecError, load_spec, spec_path
 from imr_site.case.spreadsheet import ImportRefused, table_bytes, write_data_file
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
 
@@ -48,6 +48,12 @@ def add_import(sub, t: DataTable) -> None:
             "row the file cannot hold (no label, a label twice) stops the import, naming the row."
         ),
     )
+    import_arguments(imp, f"data/{t.name}.yml", f"replace a {t.what} that has entries")
+    imp.set_defaults(func=lambda args: cmd_import(args, t))
+
+
+def import_arguments(imp, target: str, force_help: str) -> None:
+    """The arguments every `imr ... import` takes (the chronology's too)."""
     imp.add_argument("file", help="the .csv or .xlsx file")
     imp.add_argument("--case", default=".", help="the case folder (default: here)")
     imp.add_argument(
@@ -59,9 +65,8 @@ def add_import(sub, t: DataTable) -> None:
     )
     imp.add_argument("--sheet", help="the sheet to read, when the workbook has several")
     imp.add_argument("--encoding", help="the CSV file's encoding, if not UTF-8 or Windows-1252")
-    imp.add_argument("-o", "--output", help=f"write here instead of data/{t.name}.yml")
-    imp.add_argument("--force", action="store_true", help=f"replace a {t.what} that has entries")
-    imp.set_defaults(func=lambda args: cmd_import(args, t))
+    imp.add_argument("-o", "--output", help=f"write here instead of {target}")
+    imp.add_argument("--force", action="store_true", help=force_help)
 
 
 def add_export(sub, t: DataTable) -> None:
@@ -80,14 +85,14 @@ def register_group(sub, t: DataTable, help_text: str) -> None:
     add_export(actions, t)
 
 
-def _case(case_dir: Path) -> tuple[Path, object]:
+def case_settings(case_dir: Path) -> tuple[Path, object]:
     """(data folder, spec or None) of the case; CaseError/SpecError when mkdocs.yml is bad."""
     cfg_file = case_dir / "mkdocs.yml"
     if not cfg_file.is_file():
         return case_dir / "data", None
     _, options = read_mkdocs_yml(cfg_file)
     config = parse_options(options)
-    spec = load_spec(case_dir / config.spec if config.spec else None)
+    spec = load_spec(spec_path(case_dir, config.spec))
     return case_dir / config.data_dir, spec
 
 
@@ -100,7 +105,7 @@ def cmd_import(args, t: DataTable) -> int:
         )
         return EXIT_UNUSABLE
     try:
-        data_dir, spec = _case(case_dir)
+        data_dir, spec = case_settings(case_dir)
     except CaseError as e:
         _err("\n".join(str(f) for f in e.findings))
         return EXIT_UNUSABLE
@@ -152,7 +157,7 @@ def cmd_export(args, t: DataTable) -> int:
         _err(f"{args.file} already exists; add --force to replace it. Nothing was written.")
         return EXIT_UNUSABLE
     try:
-        data_dir, _ = _case(case_dir)
+        data_dir, _ = case_settings(case_dir)
     except (CaseError, SpecError) as e:
         _err("\n".join(str(f) for f in e.findings) if isinstance(e, CaseError) else str(e))
         return EXIT_UNUSABLE

@@ -137,7 +137,7 @@ def fingerprint(source: AgencySource, root: Path) -> str | None:
     h = hashlib.sha256()
     try:
         if source.kind == "git":
-            commit = gitrepo.commit_of(resolve(root, source.location), source.ref or "")
+            commit = gitrepo.resolve(resolve(root, source.location), source.ref or "")
             if commit is None:
                 return None
             h.update(f"{commit}:{source.path}".encode())
@@ -179,7 +179,7 @@ class _Files:
             self.repo = resolve(root, source.location)
             if not self.repo.exists():
                 raise Unreadable(f"there is no Git repository {self.repo}.")
-            self.commit = gitrepo.commit_of(self.repo, source.ref or "")
+            self.commit = gitrepo.resolve(self.repo, source.ref or "")
             if self.commit is None:
                 raise Unreadable(
                     f"{source.describe()}: '{source.ref}' is not a tag or commit there (or the "
