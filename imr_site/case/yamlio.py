@@ -8,12 +8,15 @@ large chronologies.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
 from pathlib import Path
 
 import yaml
+
+from imr_site.case import yamlfast
 
 try:
     _Base = yaml.CSafeLoader
@@ -146,6 +149,33 @@ _LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
 
+# A plain scalar's meaning, for the fast reader (yamlfast): the tag PyYAML's resolver gives its
+# text, then the constructor above for that tag. Text whose first character no implicit
+# resolver looks at (most of a chronology) is text; so is text of more than five characters
+# starting with a letter (those resolvers look for yes/no words and null: a test keeps it so).
+_RESOLVER = yaml.resolver.Resolver()
+_SCALARS = yaml.constructor.SafeConstructor()
+_RESOLVED_FIRST = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "float", "timestamp")
+)
+
+
+def _plain_scalar(text: str):
+    first = text[:1]
+    if first not in _RESOLVED_FIRST or (len(text) > 5 and first.isalpha()):
+        return text
+    return _resolved(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved(text: str):
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag not in _PLAIN_TAGS:  # '<<' (a merge key) and '=' are left to PyYAML
+        raise yamlfast.Unproven(f"a plain scalar of the tag {tag}")
+    return _LineLoader.yaml_constructors[tag](_SCALARS, yaml.ScalarNode(tag, text))
+
+
 class YAMLProblem(Exception):
     """A YAML file that cannot be read, with the line to look at."""
 
@@ -214,10 +244,30 @@ def refuse_anchors(text: str, path: str = "<text>", loader=_Base) -> None:
         return  # the parse that follows reports it, with its line
 
 
+# Whether parse_yaml may use the fast reader (yamlfast): off only to compare the two.
+FAST = True
+
+
+def reader() -> str:
+    """Which YAML reader parse_yaml uses, in words (for ``imr check --verbose``)."""
+    if FAST and yamlfast.AVAILABLE:
+        return (
+            f"yaml_rs {yamlfast.yaml_rs.__version__} with line numbers from a scan of the text "
+            "(PyYAML's loader for any file it cannot vouch for)"
+        )
+    why = "switched off" if yamlfast.AVAILABLE else "yaml_rs is not installed"
+    return f"PyYAML's {_Base.__name__} ({why}: large data files are read more slowly)"
+
+
 def parse_yaml(text: str, path: str = "<text>"):
     """Parse YAML text safely, keeping lines. Raises :class:`YAMLProblem` on bad syntax, and on
     any anchor or alias (see :func:`refuse_anchors`)."""
     refuse_anchors(text, path)
+    if FAST:
+        try:
+            return yamlfast.read(text, LineDict, LineList, _plain_scalar, _RESOLVED_FIRST)
+        except yamlfast.Unproven:
+            pass  # PyYAML decides, and words any error
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
     except yaml.MarkedYAMLError as e:

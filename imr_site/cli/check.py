@@ -22,10 +22,17 @@ def register(sub) -> None:
         action="store_true",
         help="warnings fail too: exit code 1, and failures in --format junit",
     )
+    c.add_argument(
+        "-v", "--verbose", action="store_true", help="also say how YAML files are read (on stderr)"
+    )
     c.set_defaults(func=cmd_check)
 
 
 def cmd_check(args) -> int:
+    if getattr(args, "verbose", False):
+        from imr_site.case.yamlio import reader
+
+        print(f"YAML files are read with {reader()}.", file=sys.stderr)
     return check_and_report(args.dir, args.format, strict=args.strict)
 
 
