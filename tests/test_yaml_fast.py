@@ -493,3 +493,15 @@ def test_a_document_start_line_is_read_fast():
     got = fast(text)
     assert got == {"AB": {"name": "Agnes"}} and got.key_lines == {"AB": 3}
     assert _shape(got) == _shape(slow(text))
+
+
+def test_imr_check_verbose_says_how_yaml_files_are_read(capsys, monkeypatch):
+    from imr_site.cli import main
+
+    main(["check", str(REPO), "-v", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert "YAML files are read with yaml_rs" in err
+    assert out.startswith("{")  # the JSON on stdout is untouched
+    monkeypatch.setattr(yamlfast, "AVAILABLE", False)
+    main(["check", str(REPO), "-v"])
+    assert "yaml_rs is not installed" in capsys.readouterr().err

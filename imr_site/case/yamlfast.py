@@ -42,10 +42,11 @@ _ASCII_ALLOWED = bytes([9, 10, *range(0x20, 0x7F)])
 _ODD_CHARACTER = re.compile(
     "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
-# Deep nesting: the Rust parser's stack is finite (about 20,000 levels crash it). Each level of a
-# block collection needs one more column of spaces or indicators at the start of a line (flow
-# collections it limits itself), so no such run of 1,000 columns bounds the depth.
-_DEPTH = 1000
+# Deep nesting: the Rust parser's stack is finite (about 20,000 levels crash a process; a thread
+# has less). Each level of a block collection needs one more column of spaces or indicators at
+# the start of a line (flow collections it limits itself, to 256), so no such run of 200
+# columns bounds the depth well within any stack.
+_DEPTH = 200
 _DEEP = re.compile(rf"[ \-?:]{{{_DEPTH}}}")
 
 # A mapping key and its colon: a plain key (no indicator first; no colon, # or brackets inside;
