@@ -273,6 +273,45 @@ def test_any_text_reads_alike_or_is_left_to_pyyaml(text):
     agree(text)
 
 
+# Data as PyYAML itself writes it: long text wrapped over lines, quoting chosen for each value.
+_scalars = st.one_of(
+    st.sampled_from(TRICKY_PLAIN),
+    st.text(alphabet=string.ascii_letters + " :#'\"-\\é\t\n", max_size=60),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+)
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(LABELS), st.text(max_size=8)), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(
+    data=_data,
+    width=st.integers(20, 100),
+    flow=st.sampled_from([False, None]),
+    unicode=st.booleans(),
+    indent=st.sampled_from([2, 4]),
+)
+def test_files_pyyaml_writes_read_alike(data, width, flow, unicode, indent):
+    text = yaml.safe_dump(
+        data,
+        width=width,
+        default_flow_style=flow,
+        allow_unicode=unicode,
+        indent=indent,
+        sort_keys=False,
+    )
+    agree(text)
+
+
 @pytest.mark.slow
 @settings(SETTINGS, max_examples=5_000)
 @given(text=st.one_of(document(), mutated()))

@@ -2,8 +2,9 @@
 
 Findings must name the line an author wrote, so every mapping and list read from a data file
 remembers its own line and the line of each of its keys/items. Loading is always safe (no object
-construction) and uses libyaml's C parser when PyYAML has it, which is several times faster on
-large chronologies.
+construction). parse_yaml first tries the fast reader (yamlfast: yaml_rs's values, lines from a
+scan, proved to be what this module's loader gives); anything it cannot vouch for is read here,
+with libyaml's C parser when PyYAML has it.
 """
 
 from __future__ import annotations
