@@ -544,3 +544,34 @@ def test_imr_check_verbose_says_how_yaml_files_are_read(capsys, monkeypatch):
     monkeypatch.setattr(yamlfast, "AVAILABLE", False)
     main(["check", str(REPO), "-v"])
     assert "yaml_rs is not installed" in capsys.readouterr().err
+
+
+DOCTORED = {
+    "a key changed": ("a: 1\nb: 2\n", {"a": 1, "c": 2}),
+    "keys in another order": ("a: 1\nb: 2\n", {"b": 2, "a": 1}),
+    "a key missing": ("a: 1\nb: 2\n", {"a": 1}),
+    "a key more": ("a: 1\n", {"a": 1, "b": 2}),
+    "plain text changed": ("a: some text\n", {"a": "other text"}),
+    "double-quoted text changed": ('a: "text"\n', {"a": "texT"}),
+    "single-quoted text changed": ("a: 'it''s'\n", {"a": "it''s"}),
+    "a number changed": ("a: 12\n", {"a": 13}),
+    "a number for text": ("a: x12\n", {"a": 12}),
+    "an item more": ("- a\n- b\n", ["a", "b", "c"]),
+    "an item less": ("- a\n- b\n", ["a"]),
+    "a list for a mapping": ("a: 1\n", [1]),
+    "a mapping for a list": ("- a\n", {"a": None}),
+    "a list on its key's line": ("a: - b\n", {"a": ["b"]}),
+    "a flow item changed": ("a: [R1, R2]\n", {"a": ["R1", "R3"]}),
+    "a flow item more": ("a: [R1, R2]\n", {"a": ["R1", "R2", "R3"]}),
+    "an empty flow mapping not empty": ("a: {}\n", {"a": {"b": 1}}),
+    "a block scalar as a number": ("a: |\n  12\n", {"a": 12}),
+    "a value for an empty one": ("a:\nb: 1\n", {"a": "x", "b": 1}),
+}
+
+
+@pytest.mark.parametrize(("text", "theirs"), DOCTORED.values(), ids=DOCTORED.keys())
+def test_what_yaml_rs_says_is_checked_against_the_text(monkeypatch, text, theirs):
+    """Were yaml_rs to read a file otherwise than the scan does, the fast reader gives up."""
+    monkeypatch.setattr(yamlfast.yaml_rs, "loads", lambda *args, **kwargs: theirs)
+    with pytest.raises(yamlfast.Unproven):
+        fast(text)

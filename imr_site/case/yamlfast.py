@@ -106,6 +106,8 @@ class _Anything:
 
 _ANY = _Anything()
 _NUMBERS = (int, float)
+# A number both YAML versions read alike: no sign, underscore, exponent or leading zero.
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
 
 
 def read(
@@ -526,9 +528,12 @@ def _is_entry(line: str, col: int) -> bool:
 
 def _plain_number(raw: str, given, plain):
     """A plain scalar that the Rust parser did not read as text (a number, yes/no, nothing):
-    YAML 1.1's reading, when the two agree or are both numbers (010 is 8 in 1.1, 10 in 1.2)."""
+    YAML 1.1's reading, when the two agree, or are both numbers written in a way the two YAML
+    versions read differently (010 is 8 in 1.1, 10 in 1.2; 1_000, 0b1, +1...)."""
     value = plain(raw)
-    if given != value and not (type(given) in _NUMBERS and type(value) in _NUMBERS):
+    if given != value and (
+        type(given) not in _NUMBERS or type(value) not in _NUMBERS or _DECIMAL.fullmatch(raw)
+    ):
         raise Unproven("a plain scalar read differently")
     return value
 
