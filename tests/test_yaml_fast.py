@@ -575,3 +575,15 @@ def test_what_yaml_rs_says_is_checked_against_the_text(monkeypatch, text, theirs
     monkeypatch.setattr(yamlfast.yaml_rs, "loads", lambda *args, **kwargs: theirs)
     with pytest.raises(yamlfast.Unproven):
         fast(text)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(text=st.text(max_size=40))
+def test_the_character_check_is_the_pattern_over_the_whole_text(text):
+    """The quick check (the UTF-8 less its allowed ASCII bytes) finds what the pattern finds."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        assert yamlfast._odd_character(text)
+        return
+    assert yamlfast._odd_character(text) == bool(yamlfast._ODD_CHARACTER.search(text))

@@ -146,9 +146,13 @@ def read(
 
 
 def _odd_character(text: str) -> bool:
-    if text.isascii():  # the usual file: delete every allowed byte and see what is left
-        return bool(text.encode("ascii").translate(None, _ASCII_ALLOWED))
-    return _ODD_CHARACTER.search(text) is not None
+    # Deleting the allowed ASCII bytes from the UTF-8 leaves the other characters whole (no byte
+    # of a multi-byte character is ASCII): a few, usually, for the pattern to look at.
+    try:
+        rest = text.encode("utf-8").translate(None, _ASCII_ALLOWED)
+    except UnicodeEncodeError:  # a lone surrogate
+        return True
+    return bool(rest) and _ODD_CHARACTER.search(rest.decode("utf-8")) is not None
 
 
 class _Scan:
