@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from imr_site.case import placeholders
+from imr_site.case.bulk import gc_paused, separator, whole_words
 from imr_site.case.editions import ANONYMISED, hidden_fields
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import YAMLProblem, load_yaml
@@ -113,6 +114,11 @@ def _introduction_fields(case, page) -> list[tuple[int, str]]:
 
 
 def check(case) -> list[Finding]:
+    with gc_paused():  # thousands of texts and matches, no reference cycles
+        return _check(case)
+
+
+def _check(case) -> list[Finding]:
     out: list[Finding] = []
     out += _published_data(case)
     out += placeholders.in_data_file(case, "people")
@@ -138,9 +144,13 @@ def check(case) -> list[Finding]:
         return out
     intro = case.section("introduction")
     texts = list(authored_text(case, lambda page, key: page is not intro, raw=True))
-    plain = [text for _file, _line, text in texts]
-    maybe = ids.texts_with_matches(plain) | texts_matching(_NHS_NUMBER, plain)
-    for file, line, text in (texts[i] for i in sorted(maybe)):
+    # Each distinct text looked at once (a chronology repeats "GP practice" a thousand times).
+    distinct = list(dict.fromkeys(text for _file, _line, text in texts))
+    picked = ids.texts_with_matches(distinct) | texts_matching(_NHS_NUMBER, distinct)
+    maybe = {distinct[i] for i in picked}
+    for file, line, text in texts:
+        if text not in maybe:
+            continue
         matches = ids.find(text)
         if matches:
             out.append(_name_finding(file, line, *matches))
@@ -201,16 +211,11 @@ def _unused_labels(case) -> list[Finding]:
     if not people or not people.people:
         return []
     labels = {p.label for p in people.people}
-    pattern = re.compile(
-        r"(?<![\w])("
-        + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-        + r")(?![\w])"
-    )
-    seen: set[str] = set()
-    for _file, _line, text in prose(case):
-        seen.update(pattern.findall(text))
-        if seen == labels:
-            return []
+    pattern = whole_words(labels)
+    # One scan of the distinct texts, joined by a character no label holds: no label found
+    # runs from one text into the next.
+    distinct = dict.fromkeys(text for _file, _line, text in prose(case))
+    seen = set(pattern.findall(separator(labels).join(distinct)))
     return [
         finding(
             R_LABEL_UNUSED.code,
