@@ -136,9 +136,10 @@ def _check(case, chron: Chronology) -> list[Finding]:
     known = set(FIELDS) | set(columns) | (set(PANEL_FIELDS) if chron.merged else set())
     start, end = case.config.review_start, case.config.review_end
 
-    seen: dict[tuple, Entry] = {}
+    seen: dict[frozenset, Entry] = {}
     alike: dict[tuple, Entry] = {}
-    previous: Entry | None = None
+    previous: Entry | None = None  # the latest entry so far in date order, and its place in it
+    before: tuple = ()
     for e in chron.entries:
         out.extend(_entry_findings(e, rel, known, mandatory, columns))
         if e.when is not None and ((start and e.last_day < start) or (end and e.when.start > end)):
@@ -177,7 +178,8 @@ def _check(case, chron: Chronology) -> list[Finding]:
                 else:
                     alike[near] = e
         if e.when is not None:
-            if previous is not None and e.sort_key()[:3] < previous.sort_key()[:3]:
+            here = e.sort_key()[:3]
+            if previous is not None and here < before:
                 out.append(
                     finding(
                         R_ORDER.code,
@@ -187,8 +189,8 @@ def _check(case, chron: Chronology) -> list[Finding]:
                         f"(line {previous.line}) in the file.",
                     )
                 )
-            if previous is None or e.sort_key()[:3] >= previous.sort_key()[:3]:
-                previous = e
+            else:
+                previous, before = e, here
     if not chron.merged:  # the panel's check says which agencies were silent (PNL015)
         out.extend(_gaps(chron, rel, gap_days, start, end))
     return out
@@ -227,21 +229,25 @@ def _label(e: Entry) -> str:
     return f"entry {e.index + 1}"
 
 
-def _identity(e: Entry) -> tuple:
-    return tuple(
-        sorted(
-            (k, v if isinstance(v, (str, int, float, bool)) else repr(plain(v)))
-            for k, v in e.fields.items()
-            if v not in (None, "")
-        )
+def _identity(e: Entry) -> frozenset:
+    """What an entry says, field by field, whatever the order of its fields."""
+    return frozenset(
+        (k, v if isinstance(v, (str, int, float, bool)) else repr(plain(v)))
+        for k, v in e.fields.items()
+        if v not in (None, "")
     )
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _likeness(e: Entry) -> tuple | None:
     """What two records of one contact share even when typed differently: the day, the time,
     the source and the event's words (case, spacing and punctuation ignored)."""
-    words = " ".join(re.sub(r"[^\w]+", " ", e.text("event").lower()).split())
-    if e.when is None or not words:
+    if e.when is None:
+        return None
+    words = " ".join(_WORDS.findall(e.text("event").lower()))
+    if not words:
         return None
     return (e.when.iso, e.text("time"), e.text("source").lower(), words)
 
