@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from imr_site.case import placeholders, template_text
 from imr_site.case.bulk import matches_in, separator
@@ -388,8 +389,10 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
         for p in template_text.unchanged(page)
         for n in range(p.line, p.end + 1)
     }
-    texts = [(file, line, text) for file, line, text in prose(case) if (file, line) not in template]
-    uses = _uses_by_text([text for _file, _line, text in texts], vocab)
+    texts = prose(case)
+    if template:
+        texts = [(file, line, text) for file, line, text in texts if (file, line) not in template]
+    uses = _uses_by_text(list(map(itemgetter(2), texts)), vocab)
     for file, line, text in texts:
         for key, written in uses[text]:
             usage.add(key, Use(file, line, written))
@@ -407,7 +410,9 @@ def _uses_by_text(texts: list[str], vocab: Vocabulary) -> dict[str, list[tuple[s
     wholes: list[list[tuple[str, str]]] = []
     rest: list[str] = []
     for text in distinct:
-        found, text = vocab.whole_uses(prompt.sub(lambda m: " " * len(m.group(0)), text))
+        if "[" in text:  # every prompt starts with one
+            text = prompt.sub(lambda m: " " * len(m.group(0)), text)
+        found, text = vocab.whole_uses(text)
         wholes.append(found)
         rest.append(text)
     resolved: dict[str, str | None] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from operator import itemgetter
 from pathlib import Path
 
 from imr_site.case import placeholders
@@ -145,12 +146,10 @@ def _check(case) -> list[Finding]:
     intro = case.section("introduction")
     texts = list(authored_text(case, lambda page, key: page is not intro, raw=True))
     # Each distinct text looked at once (a chronology repeats "GP practice" a thousand times).
-    distinct = list(dict.fromkeys(text for _file, _line, text in texts))
+    distinct = list(dict.fromkeys(map(itemgetter(2), texts)))
     picked = ids.texts_with_matches(distinct) | texts_matching(_NHS_NUMBER, distinct)
     maybe = {distinct[i] for i in picked}
-    for file, line, text in texts:
-        if text not in maybe:
-            continue
+    for file, line, text in [t for t in texts if t[2] in maybe]:
         matches = ids.find(text)
         if matches:
             out.append(_name_finding(file, line, *matches))
@@ -214,7 +213,7 @@ def _unused_labels(case) -> list[Finding]:
     pattern = whole_words(labels)
     # One scan of the distinct texts, joined by a character no label holds: no label found
     # runs from one text into the next.
-    distinct = dict.fromkeys(text for _file, _line, text in prose(case))
+    distinct = dict.fromkeys(map(itemgetter(2), prose(case)))
     seen = set(pattern.findall(separator(labels).join(distinct)))
     return [
         finding(
