@@ -197,3 +197,31 @@ def test_authored_text_values_of_every_shape_keep_their_lines(tmp_path):
         (8, "EPR 2"),
         (9, "Visit."),
     ]
+
+
+def test_the_patterns_written_capital_first_are_the_readable_ones():
+    """_POSTCODE and _SHOUTING look at the character before their first capital after it (so a
+    scan can skip to the next capital): the same matches as the patterns written plainly."""
+    readable = {
+        abbr._POSTCODE: re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),
+        abbr._SHOUTING: re.compile(r"(?<![\w&.])[A-Z]{2,}(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])"),
+    }
+    pieces = ["NB4 7QT", "N", "B", "4", "7QT", "AT49QZ", "SW1A 1AA", " ", "-", ".", "&", "x", "_"]
+    pieces += ["MENTAL", "CAPACITY", "ACT", "A", "GP", ", ", ":", "é", "\0"]
+    rng = random.Random(13)
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        for fast, plain in readable.items():
+            assert [m.span() for m in fast.finditer(text)] == [
+                m.span() for m in plain.finditer(text)
+            ], (fast.pattern, text)
+
+
+def test_the_case_reference_and_marking_are_taken_out_whole(tmp_path):
+    root = write_case(tmp_path / "case")
+    case = load_case(root)
+    vocab = abbr.vocabulary(case)
+    assert case.config.case_reference == "SAR-2024-07"
+    text = "SAR-2024-07 and SAR-2024-07x, (SAR-2024-07) by CQC"
+    assert abbr.tokens(text, vocab.remove) == ["SAR", "CQC"]
+    assert abbr.tokens_each([text, "SAR-2024-07"], vocab.remove) == [["SAR", "CQC"], []]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import random
+import re
 
 from case_factory import PEOPLE, write_case
 from test_names import _ids
@@ -103,3 +104,14 @@ def test_a_label_is_used_only_where_it_is_written_whole(tmp_path):
     root, _ = _case_with_chronology(tmp_path, entries, people=people)
     found = [f for f in run_checks(load_case(root)) if f.code == "PPL007"]
     assert ["SW1" in f.message for f in found] == [True]
+
+
+def test_the_nhs_number_pattern_is_the_readable_one():
+    readable = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+    pieces = ["943", "476", "5919", "1", "12", " ", "-", "x", "\n", "0"]
+    rng = random.Random(6)
+    for _ in range(5000):
+        text = "".join(rng.choices(pieces, k=rng.randint(0, 8)))
+        assert [(m.span(), m.groups()) for m in _NHS_NUMBER.finditer(text)] == [
+            (m.span(), m.groups()) for m in readable.finditer(text)
+        ], text

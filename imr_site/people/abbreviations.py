@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from imr_site.case import placeholders, template_text
-from imr_site.case.bulk import matches_in, separator
+from imr_site.case.bulk import matches_in, separator, whole_words
 from imr_site.case.editions import shows_people_key
 from imr_site.case.templates import Templates
 from imr_site.people.identifiers import subject_details
@@ -41,8 +41,10 @@ _TOKEN = re.compile(
 # are abbreviations (Detective Constable, Detective Inspector ...).
 _ROMAN = re.compile(r"^(?=[XVI])X{0,3}(IX|IV|V?I{0,3})$")
 # Three or more capitalised words in a row are a heading typed in capitals, not abbreviations.
-_SHOUTING = re.compile(r"(?<![\w&.])[A-Z]{2,}(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+# Both patterns start with a capital and look at the character before it only then (the same as
+# (?<![\w&.])[A-Z]{2,}... and \b[A-Z]{1,2}...), so that a scan skips straight to the next capital.
+_SHOUTING = re.compile(r"[A-Z](?<![\w&.][A-Z])[A-Z]+(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
+_POSTCODE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]?\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 # What is not prose on a Markdown line.
 # (a character the pattern cannot match without, the pattern): the check on the character is
 # what keeps a 10,000-entry chronology fast, since most lines need none of these.
@@ -252,11 +254,7 @@ def vocabulary(case) -> Vocabulary:
     words |= set(placeholders.WORDS)  # reported as placeholders (PLH001) unless defined
     phrases = [case.config.case_reference, case.config.protective_marking]
     phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
-    remove = (
-        re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])")
-        if phrases
-        else None
-    )
+    remove = whole_words(phrases) if phrases else None
     # The template's own references (Q1, L2) and the action plan's (A1, R1) name parts of the
     # report, not abbreviations.
     for s in case.spec.sections:

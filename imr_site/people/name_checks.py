@@ -54,7 +54,9 @@ R_NHS_NUMBER = rule(
     "Something that looks like an NHS number",
     "Leave NHS numbers out of the report: they identify the person in every health record.",
 )
-_NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+# Ten digits, in threes and four, not inside a longer number: (?<![\d-])(\d{3})... written with
+# its first digit first, so that a scan skips straight to the next digit.
+_NHS_NUMBER = re.compile(r"(\d(?<![\d-]\d)\d\d)[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
 PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
 R_LABEL_UNUSED = rule(
     "PPL007",
