@@ -677,3 +677,33 @@ def test_dates_and_times_written_alike_are_read_alike():
         None,
         None,
     )
+
+
+def test_each_near_duplicate_names_the_first_entry_like_it(tmp_path):
+    entries = [
+        ("10:00", "GP", "..."),  # no words: like nothing
+        ("10:00", "GP", "Home visit."),
+        ("10:00", "GP", "Phone call."),
+        ("10:00", "gp", "home visit"),  # like line 2
+        ("10:00", "GP", "PHONE CALL"),  # like line 3
+        ("10:00", "GP", "!!!"),  # no words: like nothing either
+        ("11:00", "GP", "Home visit."),  # another time
+        ("10:00", "Police", "Home visit."),  # another source
+        ("10:00", "GP", "Home visit!"),  # like line 2 again
+    ]
+    case = load(
+        tmp_path,
+        "".join(
+            f"- date: 2024-05-01\n  time: '{t}'\n  source: {s}\n  contact_with: A\n"
+            f"  event: '{e}'\n  comment: entry {i}\n"
+            for i, (t, s, e) in enumerate(entries)
+        ),
+        start="2024-04-15",
+        end="2024-05-15",
+    )
+    found = [(f.line, f.message) for f in chr_findings(case) if f.code == "CHR015"]
+    assert [(line, message.split("on line ")[1][:2]) for line, message in found] == [
+        (19, "7,"),
+        (25, "13"),
+        (49, "7,"),
+    ]

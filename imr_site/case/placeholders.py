@@ -67,13 +67,14 @@ _PATTERN = re.compile(
 # instruction. Blanking only turns characters into spaces, so each of these is in the text as
 # written. Most text has none, and is passed over quickly (a 10,000-entry chronology has some
 # 90,000 values, and its file is looked at whole first). The pattern starts with one set of
-# characters, so that the regular expression engine skips straight to the next of them (with
-# re.IGNORECASE it tries every position); t, b, a, c, d and x have no case forms but these two.
+# rare characters (B, not the common T), so that the regular expression engine skips straight to
+# the next of them (with re.IGNORECASE it tries every position); t, b, a, c, d and x have no case
+# forms but these two.
 _MAYBE = re.compile(
-    r"[\[<`?(TtXx]"
+    r"[\[<`?(BbXx]"
     r"(?:(?<=[\[<`])"  # a bracket or a backtick
     r"|(?<=\?)\?\?"  # ???
-    r"|(?<=[Tt])[Bb][AaCcDd]"  # TBC, TBA, TBD
+    r"|(?<=[Tt][Bb])[AaCcDd]"  # TBC, TBA, TBD
     r"|(?<=[Xx])[Xx]"  # XX
     rf"|(?<=\()\s*(?i:{_INSTRUCTION}))"  # (insert
 )

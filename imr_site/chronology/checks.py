@@ -137,7 +137,8 @@ def _check(case, chron: Chronology) -> list[Finding]:
     start, end = case.config.review_start, case.config.review_end
 
     seen: dict[frozenset, Entry] = {}
-    alike: dict[tuple, Entry] = {}
+    alike: dict[tuple, list[Entry]] = {}  # (day, time) -> its entries so far, no two alike
+    likeness: dict[int, tuple | None] = {}  # entry index -> _likeness, once it is needed
     previous: Entry | None = None  # the latest entry so far in date order, and its place in it
     before: tuple = ()
     for e in chron.entries:
@@ -161,22 +162,24 @@ def _check(case, chron: Chronology) -> list[Finding]:
                     f"{_label(e)} is exactly the same as the entry on line {seen[key].line}.",
                 )
             )
+        elif e.when is not None:
+            seen[key] = e
+            same_time = alike.setdefault((e.when.iso, e.text("time")), [])
+            first = _first_alike(e, same_time, likeness)
+            if first is None:
+                same_time.append(e)
+            else:
+                out.append(
+                    finding(
+                        R_NEAR_DUPLICATE.code,
+                        rel,
+                        e.line,
+                        f"{_label(e)} has the same date, time, source and event as the entry "
+                        f"on line {first.line}, but differs elsewhere.",
+                    )
+                )
         else:
             seen[key] = e
-            near = _likeness(e)
-            if near is not None:
-                if near in alike:
-                    out.append(
-                        finding(
-                            R_NEAR_DUPLICATE.code,
-                            rel,
-                            e.line,
-                            f"{_label(e)} has the same date, time, source and event as the entry "
-                            f"on line {alike[near].line}, but differs elsewhere.",
-                        )
-                    )
-                else:
-                    alike[near] = e
         if e.when is not None:
             here = e.sort_key()[:3]
             if previous is not None and here < before:
@@ -250,6 +253,22 @@ def _likeness(e: Entry) -> tuple | None:
     if not words:
         return None
     return (e.when.iso, e.text("time"), e.text("source").lower(), words)
+
+
+def _first_alike(e: Entry, earlier: list[Entry], likeness: dict) -> Entry | None:
+    """The first of ``earlier`` (entries of e's day and time) that probably records the same
+    contact as ``e``. An entry's likeness is worked out only once there is another to compare
+    it with: most entries have a day and time of their own."""
+    if not earlier:
+        return None
+
+    def like(x: Entry) -> tuple | None:
+        if x.index not in likeness:
+            likeness[x.index] = _likeness(x)
+        return likeness[x.index]
+
+    near = like(e)
+    return next((x for x in earlier if like(x) == near), None) if near is not None else None
 
 
 def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[Finding]:
