@@ -75,3 +75,39 @@ def test_an_unknown_command_lists_them_all(capsys):
         main(["chek"])
     err = capsys.readouterr().err
     assert "invalid choice: 'chek'" in err and "'verify'" in err and "'spelling'" in err
+
+
+def test_only_the_imr_check_process_skips_the_last_collection(tmp_path, monkeypatch, capsys):
+    """`imr check` freezes what it made before it ends (Python's final collection would walk the
+    whole case); a call of main() with arguments (a test, a library) and any other command do not."""
+    import gc
+
+    from imr_site.cli import main
+
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    missing = str(tmp_path / "no-case")
+    assert main(["check", missing]) == 2
+    assert frozen == []
+    monkeypatch.setattr(sys, "argv", ["imr", "spelling", missing])
+    assert main() == 2
+    assert frozen == []
+    monkeypatch.setattr(sys, "argv", ["imr", "check", missing])
+    assert main() == 2
+    assert frozen == [True]
+    capsys.readouterr()
+
+
+def test_imr_check_as_a_process_gives_its_findings_and_exit_code(tmp_path):
+    broken = tmp_path / "case"
+    broken.mkdir()
+    (broken / "mkdocs.yml").write_text("site_name: [unclosed\n", encoding="utf-8")
+    for case, code in ((REPO, 0), (broken, 2)):
+        p = subprocess.run(
+            [sys.executable, "-m", "imr_site.cli", "check", str(case), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert p.returncode == code, p.stderr
+        assert isinstance(json.loads(p.stdout), (dict, list))

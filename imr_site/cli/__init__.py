@@ -8,6 +8,7 @@ Exit codes: 0 clean, 1 findings at error level, 2 the case cannot be read (or ba
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -65,10 +66,17 @@ def _groups_for(argv: list[str]) -> list[str] | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    program = argv is None  # the `imr` command itself: the process ends when this returns
     argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(_groups_for(argv)).parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        if program and args.command == "check":
+            # Python's last act is a full cycle collection, walking every object of the case
+            # just read (a tenth of a second for 10,000 entries) for cycles no one will use:
+            # `imr check` has written all it writes, so those objects are left out of it.
+            gc.freeze()
+        return code
     except KeyboardInterrupt:
         return 130
     except MissingTool as e:  # a program or library missing on this machine: one line, exit 2
