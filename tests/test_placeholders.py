@@ -294,3 +294,17 @@ def test_a_file_that_is_not_utf8_or_not_yaml_has_no_placeholder_finding(tmp_path
     assert in_data_file(case, "chronology") == []
     chron.write_text("- event: TBC\n")
     assert [f.line for f in in_data_file(case, "chronology")] == [1]
+
+
+def test_a_data_file_the_case_refused_is_not_read_for_placeholders(tmp_path):
+    """A people key linked from outside the case is never read (IMR007): not for placeholders
+    either."""
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text("X1:\n  name: TBC\n  role: '[role]'\n", encoding="utf-8")
+    root = write_case(tmp_path / "case")
+    (root / "data" / "people.yml").unlink()
+    (root / "data" / "people.yml").symlink_to(outside)
+    found = run_checks(load_case(root))
+    assert [(f.code, f.file) for f in found if f.file == "data/people.yml"] == [
+        ("IMR007", "data/people.yml")
+    ]

@@ -166,7 +166,7 @@ def findings(rel: str, found: list[Placeholder], where: str = "") -> list[Findin
 def in_data_file(case, name: str) -> list[Finding]:
     """PLH001 for each placeholder in ``data/<name>.yml`` (its parse is the one its part read)."""
     path = case.data_path / f"{name}.yml"
-    if not path.is_file():
+    if not path.is_file() or path in case.refused:  # refused: outside the case, or too large
         return []
     rel = path.relative_to(case.root).as_posix() if path.is_relative_to(case.root) else str(path)
     if not _may_hold_one(path):
