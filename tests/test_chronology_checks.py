@@ -17,6 +17,7 @@ from imr_site.case.dates import (
 from imr_site.case.findings import RULES
 from imr_site.case.yamlio import parse_yaml
 from imr_site.chronology import checks as chk
+from imr_site.chronology.model import Entry
 from imr_site.review.registry import run_checks
 
 GOOD = """\
@@ -612,3 +613,97 @@ def test_entry_rules_name_the_file_the_line_and_what_was_written(tmp_path):
     assert "seq '1x'" in messages[2]
     assert "key_episode 'perhaps'" in messages[3]
     assert "'event' holds a list, not text" in messages[4]
+
+
+def test_a_number_as_a_field_name_is_reported_and_duplicates_ignore_field_order(tmp_path):
+    """A field named by a number (1: ...) once made the duplicate check fail with a traceback."""
+    case = load(
+        tmp_path,
+        """\
+        - {date: 2024-05-02, source: Police, contact_with: B, event: Call., 1: odd}
+        - {1: odd, event: Call., contact_with: B, source: Police, date: 2024-05-02}
+        """,
+        start="2024-04-15",
+        end="2024-05-15",
+    )
+    found = [(f.code, f.line) for f in chr_findings(case)]
+    assert found == [("CHR009", 1), ("CHR009", 2), ("CHR006", 2)]
+
+
+@pytest.mark.parametrize(
+    "event, words",
+    [
+        ("  Home-visit, (GP)  ", "home visit gp"),
+        ("Visit_2 at 10:30!", "visit_2 at 10 30"),
+        ("Café\tvisit", "café visit"),
+        ("...", None),
+        ("", None),
+    ],
+)
+def test_likeness_ignores_case_spacing_and_punctuation(event, words):
+    e = Entry({"date": "2024-05-01", "time": "09:00", "source": "GP ", "event": event}, 1, 0)
+    expected = None if words is None else ("2024-05-01", "09:00", "gp", words)
+    assert chk._likeness(e) == expected
+    assert chk._likeness(Entry({"event": event or "x"}, 1, 0)) is None  # no date
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (" Visit. ", "Visit."),
+        (None, ""),
+        (["a", 2], "a; 2"),
+        (True, "Yes"),
+        (False, ""),
+        (9.0, "9"),
+    ],
+)
+def test_entry_text(value, text):
+    assert Entry({"event": value}, 1, 0).text("event") == text
+
+
+def test_dates_and_times_written_alike_are_read_alike():
+    first = Entry({"date": "2024-02-30", "time": "25:00", "end_date": "2024-03"}, 1, 0)
+    again = Entry({"date": "2024-02-30", "time": "25:00", "end_date": "2024-03"}, 9, 1)
+    assert first.date_problem == again.date_problem and "30 February" in first.date_problem
+    assert first.time_problem == again.time_problem and "25:00" in first.time_problem
+    assert again.until == FuzzyDate.parse("2024-03") and again.until.precision == "month"
+    number = Entry({"date": "2024-03-01", "time": 930}, 1, 0)  # not text: read as it is
+    assert number.when.start == dt.date(2024, 3, 1) and "930" in number.time_problem
+    blank = Entry({"date": "  ", "time": ""}, 1, 0)
+    assert (blank.when, blank.date_problem, blank.time_of_day, blank.time_problem) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_each_near_duplicate_names_the_first_entry_like_it(tmp_path):
+    entries = [
+        ("10:00", "GP", "..."),  # no words: like nothing
+        ("10:00", "GP", "Home visit."),
+        ("10:00", "GP", "Phone call."),
+        ("10:00", "gp", "home visit"),  # like line 2
+        ("10:00", "GP", "PHONE CALL"),  # like line 3
+        ("10:00", "GP", "!!!"),  # no words: like nothing either
+        ("11:00", "GP", "Home visit."),  # another time
+        ("10:00", "Police", "Home visit."),  # another source
+        ("10:00", "GP", "Home visit!"),  # like line 2 again
+    ]
+    case = load(
+        tmp_path,
+        "".join(
+            f"- date: 2024-05-01\n  time: '{t}'\n  source: {s}\n  contact_with: A\n"
+            f"  event: '{e}'\n  comment: entry {i}\n"
+            for i, (t, s, e) in enumerate(entries)
+        ),
+        start="2024-04-15",
+        end="2024-05-15",
+    )
+    found = [(f.line, f.message) for f in chr_findings(case) if f.code == "CHR015"]
+    assert [(line, message.split("on line ")[1][:2]) for line, message in found] == [
+        (19, "7,"),
+        (25, "13"),
+        (49, "7,"),
+    ]

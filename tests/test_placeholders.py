@@ -3,10 +3,17 @@ build is refused while one is left; ordinary prose and glossary abbreviations ar
 
 from __future__ import annotations
 
+import random
+import re
+import sys
+
 import pytest
+import yaml
 from complete_case import write_case
 
-from imr_site.case.placeholders import find
+from imr_site.case import placeholders
+from imr_site.case.placeholders import find, in_data_file, in_value
+from imr_site.case.yamlio import parse_yaml
 from imr_site.publish.final import final_build_refusals
 from imr_site.review.registry import load_case, run_checks
 
@@ -140,3 +147,164 @@ def test_final_refuses_placeholders_even_when_their_code_is_regraded_or_switched
     assert any("PLH001" in r and "data/chronology.yml:10" in r for r in regraded)
     off = refusals("off", "      rules:\n        disable: [PLH001]\n")
     assert any("PLH001 switched off" in r for r in off)
+
+
+# -- the quick look first (issue 16): it says "none here" only where the full look finds none --
+
+# The readable form of placeholders._MAYBE, written as the full pattern is (re.IGNORECASE).
+_READABLE = re.compile(
+    r"[\[<`]|tb[acd]|xx|\?{3}|\(\s*(?:insert|enter|add|type|write|fill in|complete|put)",
+    re.IGNORECASE,
+)
+_MARKED = [
+    "[name]",
+    "<name>",
+    "`code`",
+    "TBC",
+    "tBa",
+    "TbD",
+    "xX",
+    "???",
+    "( Insert",
+    "(\n  enter",
+    "(fill in",
+    "(put",
+    "(type",
+    "(write",
+    "(add",
+    "(complete",
+]
+_PLAIN = ["a", " ", "(", "?", "??", "t", "b", "x", "TB", "X", "(note", "insert", "\n", "é", "\0"]
+
+
+def test_each_placeholder_mark_is_seen_and_plain_text_is_not():
+    for mark in _MARKED:
+        assert placeholders._MAYBE.search(f"seen {mark} here"), mark
+    assert not placeholders._MAYBE.search(" ".join(_PLAIN))
+
+
+def test_the_quick_pattern_is_the_readable_one():
+    rng = random.Random(16)
+    for _ in range(3000):
+        text = "".join(rng.choices(_MARKED[:3] + _PLAIN * 3 + ["T", "B", "C", "x"], k=8))
+        assert bool(placeholders._MAYBE.search(text)) == bool(_READABLE.search(text)), text
+
+
+@pytest.mark.parametrize("letter", "tbacdx")
+def test_the_letters_it_looks_for_have_no_other_case_forms(letter):
+    """_MAYBE writes [Tt][Bb]... instead of re.IGNORECASE: right only if no other character
+    matches these letters when case is ignored (K, the Kelvin sign, matches k; none matches these)."""
+    forms = {c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch(letter, c, re.I)}
+    assert forms == {letter, letter.upper()}
+
+
+def test_code_between_a_bracket_and_an_instruction_is_still_a_placeholder():
+    assert [p.text for p in find("(`x` insert the date)")] == ["(    insert the date)"]
+    assert [p.text for p in find("(\n  insert the date)", 4)] == ["(\n  insert the date)"]
+    assert find("(\n  insert the date)", 4)[0].line == 4
+
+
+def _reference_in_value(value, line, defined=frozenset()):
+    """in_value as it was before issue 16: find() on every string, one at a time."""
+    if isinstance(value, str):
+        return find(value, line, defined=defined)
+    out = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _reference_in_value(v, value.line_of(k), defined)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _reference_in_value(v, value.item_lines[i], defined)
+    return out
+
+
+def test_in_value_finds_what_looking_at_each_string_finds():
+    rng = random.Random(7)
+    pieces = ["TBC", "[name]", "ok", "(insert x)", "XX/XX", "note", "?", "`", "a\nb", "\0"]
+
+    def value(depth):
+        kind = rng.random()
+        if depth > 2 or kind < 0.5:
+            return rng.choice([*pieces, 3, None, True])
+        if kind < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {f"k{i}": value(depth + 1) for i in range(rng.randint(0, 3))}
+
+    for _ in range(300):
+        raw = parse_yaml(yaml.safe_dump([value(0) for _ in range(3)]))
+        assert in_value(raw, raw.line) == _reference_in_value(raw, raw.line), raw
+        assert in_value(raw, raw.line, defined={"TBC"}) == _reference_in_value(
+            raw, raw.line, {"TBC"}
+        )
+
+
+def test_in_value_gives_each_string_its_own_line():
+    raw = parse_yaml("- event: fine\n  comment: TBC\n- event: [ok, '[name]']\n")
+    assert [(p.line, p.text) for p in in_value(raw, raw.line)] == [(2, "TBC"), (3, "[name]")]
+
+
+def _chronology_with(tmp_path, text: str) -> list[tuple[str, int]]:
+    root = write_case(tmp_path / "case")
+    (root / "data" / "chronology.yml").write_bytes(text.encode("utf-8"))
+    case = load_case(root)
+    return [(f.file, f.line) for f in in_data_file(case, "chronology")]
+
+
+ENTRY = "- date: 2024-01-05\n  source: GP\n  contact_with: A\n"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        '"\\x5Bname]"',  # an escaped bracket
+        '"\\u0054BC"',  # an escaped letter
+        '"T\\\n  BC"',  # an escaped line break joins two lines with no space
+        "|\n    (\n    insert the date)",  # a block: '(' and 'insert' lines apart
+        "Seen\n    (insert the date) today",  # a plain value over two lines
+        "'It''s [name]'",
+    ],
+)
+def test_a_placeholder_only_reading_the_yaml_shows_is_found(tmp_path, event):
+    assert _chronology_with(tmp_path, ENTRY + f"  event: {event}\n") == [("data/chronology.yml", 4)]
+
+
+def test_a_file_with_no_mark_is_not_read_again(tmp_path, monkeypatch):
+    root = write_case(tmp_path / "case")
+    case = load_case(root)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(placeholders, "load_yaml", no_parse)
+    (root / "data" / "chronology.yml").write_text(ENTRY + "  event: Seen (at home).\n")
+    assert in_data_file(case, "chronology") == []
+    (root / "data" / "chronology.yml").write_text(ENTRY + "  event: Seen at [place].\n")
+    with pytest.raises(AssertionError):
+        in_data_file(case, "chronology")
+
+
+def test_a_file_that_is_not_utf8_or_not_yaml_has_no_placeholder_finding(tmp_path):
+    """Its own part reports it (IMR004, CHR001); the placeholder check neither fails nor guesses."""
+    root = write_case(tmp_path / "case")
+    case = load_case(root)
+    chron = root / "data" / "chronology.yml"
+    chron.write_bytes(b"- event: caf\xe9 TBC\n")
+    assert in_data_file(case, "chronology") == []
+    chron.write_text("- event: [TBC\n")
+    assert in_data_file(case, "chronology") == []
+    chron.write_text("- event: TBC\n")
+    assert [f.line for f in in_data_file(case, "chronology")] == [1]
+
+
+def test_a_data_file_the_case_refused_is_not_read_for_placeholders(tmp_path):
+    """A people key linked from outside the case is never read (IMR007): not for placeholders
+    either."""
+    outside = tmp_path / "elsewhere.yml"
+    outside.write_text("X1:\n  name: TBC\n  role: '[role]'\n", encoding="utf-8")
+    root = write_case(tmp_path / "case")
+    (root / "data" / "people.yml").unlink()
+    (root / "data" / "people.yml").symlink_to(outside)
+    found = run_checks(load_case(root))
+    assert [(f.code, f.file) for f in found if f.file == "data/people.yml"] == [
+        ("IMR007", "data/people.yml")
+    ]

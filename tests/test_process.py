@@ -517,3 +517,31 @@ def test_a_word_limit_that_is_not_a_number_is_a_spec_problem(tmp_path):
     assert [(f.code, f.line) for f in e.value.findings] == [
         ("IMR006", spec.read_text().split("\n").index("    word_limit: lots") + 1)
     ]
+
+
+# --- who the chronology names (one scan of every entry, issue 16) ------------------------------
+
+
+def test_mentions_are_whole_labels_within_one_entry():
+    from types import SimpleNamespace
+
+    from imr_site.chronology.model import Chronology, Entry
+    from imr_site.process.involvement import mentions
+
+    entries = [
+        Entry({"date": "2024-01-02", "event": "Call to SW"}, 1, 0),
+        Entry({"date": "2024-01-03", "source": "1 visited", "comment": "DN1 and DN12; DN1"}, 5, 1),
+        Entry({"date": "2024-01", "contact_with": ["SW1", "x"], "references": ["DN1"]}, 9, 2),
+        Entry({"date": "2024-01-04", "decision": "xDN1, DN1x, DN1_"}, 13, 3),
+        Entry({"action": "DN12"}, 17, 4),
+    ]
+    case = SimpleNamespace(data={"chronology": Chronology(entries, "data/chronology.yml")})
+    found = mentions(case, ["DN1", "DN12", "SW1", " ", "GP1"])
+    assert {label: [(m.line, m.date, m.written) for m in ms] for label, ms in found.items()} == {
+        "DN1": [(5, dt.date(2024, 1, 3), "2024-01-03")],
+        "DN12": [(5, dt.date(2024, 1, 3), "2024-01-03"), (17, None, "")],
+        "SW1": [(9, None, "2024-01")],
+        "GP1": [],
+    }
+    assert mentions(SimpleNamespace(data={}), ["DN1"]) == {"DN1": []}
+    assert mentions(case, [" "]) == {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from imr_site.case.bulk import texts_matching
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.case.yamlio import LineDict, LineList, YAMLProblem, load_yaml
 
@@ -61,9 +62,22 @@ _PATTERN = re.compile(
     ),
     re.IGNORECASE,
 )
-# A character every placeholder has: most text has none, and is passed over quickly (a
-# 10,000-entry chronology has some 90,000 values).
-_MAYBE = re.compile(r"[\[(<?]|tb[acd]|xx", re.IGNORECASE)
+# What every text holding a placeholder has: a bracket, a backtick (inline code, blanked out
+# before looking, can sit between '(' and 'insert'), TBC/TBA/TBD, XX, ??? or '(' and an
+# instruction. Blanking only turns characters into spaces, so each of these is in the text as
+# written. Most text has none, and is passed over quickly (a 10,000-entry chronology has some
+# 90,000 values, and its file is looked at whole first). The pattern starts with one set of
+# rare characters (B, not the common T), so that the regular expression engine skips straight to
+# the next of them (with re.IGNORECASE it tries every position); t, b, a, c, d and x have no case
+# forms but these two.
+_MAYBE = re.compile(
+    r"[\[<`?(BbXx]"
+    r"(?:(?<=[\[<`])"  # a bracket or a backtick
+    r"|(?<=\?)\?\?"  # ???
+    r"|(?<=[Tt][Bb])[AaCcDd]"  # TBC, TBA, TBD
+    r"|(?<=[Xx])[Xx]"  # XX
+    rf"|(?<=\()\s*(?i:{_INSTRUCTION}))"  # (insert
+)
 # Not text an author reads: inline code and a link's address.
 _NOT_TEXT = re.compile(r"`+[^`]*`+|(?<=\]\()[^)]*(?=\))")
 
@@ -104,18 +118,35 @@ def find(
 
 def in_value(value, line: int, *, defined: set[str] = frozenset()) -> list[Placeholder]:
     """Placeholders in every string inside a YAML value (mapping keys are not text to fill in)."""
-    if isinstance(value, str):
-        return find(value, line, defined=defined)
+    texts: list[str] = []
+    lines: list[int] = []
+    _strings(value, line, texts, lines)
     out: list[Placeholder] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            at = value.line_of(k) if isinstance(value, LineDict) else line
-            out += in_value(v, at, defined=defined)
-    elif isinstance(value, list):
-        lines = getattr(value, "item_lines", None) or []
-        for i, v in enumerate(value):
-            out += in_value(v, lines[i] if i < len(lines) else line, defined=defined)
+    for i in sorted(texts_matching(_MAYBE, texts, "\0")):  # no match can hold a NUL
+        out += find(texts[i], lines[i], defined=defined)
     return out
+
+
+def _strings(value, line: int, texts: list[str], lines: list[int]) -> None:
+    """Every string inside a YAML value, in order, and the line of each."""
+    if isinstance(value, str):
+        texts.append(value)
+        lines.append(line)
+        return
+    if isinstance(value, dict):
+        line_of = value.line_of if isinstance(value, LineDict) else None
+        items = ((v, line_of(k) if line_of else line) for k, v in value.items())
+    elif isinstance(value, list):
+        item_lines = getattr(value, "item_lines", None) or []
+        items = ((v, item_lines[i] if i < len(item_lines) else line) for i, v in enumerate(value))
+    else:
+        return
+    for v, at in items:
+        if isinstance(v, str):  # most values: no call for each
+            texts.append(v)
+            lines.append(at)
+        else:
+            _strings(v, at, texts, lines)
 
 
 def findings(rel: str, found: list[Placeholder], where: str = "") -> list[Finding]:
@@ -135,9 +166,11 @@ def findings(rel: str, found: list[Placeholder], where: str = "") -> list[Findin
 def in_data_file(case, name: str) -> list[Finding]:
     """PLH001 for each placeholder in ``data/<name>.yml`` (its parse is the one its part read)."""
     path = case.data_path / f"{name}.yml"
-    if not path.is_file():
+    if not path.is_file() or path in case.refused:  # refused: outside the case, or too large
         return []
     rel = path.relative_to(case.root).as_posix() if path.is_relative_to(case.root) else str(path)
+    if not _may_hold_one(path):
+        return []
     try:
         raw = load_yaml(path, rel)
     except YAMLProblem:  # an unreadable file is its part's finding already
@@ -145,3 +178,19 @@ def in_data_file(case, name: str) -> list[Finding]:
     if not isinstance(raw, (LineDict, LineList)):
         return []
     return findings(rel, in_value(raw, raw.line, defined=defined_words(case)))
+
+
+def _may_hold_one(path) -> bool:
+    """Whether a YAML file may hold a placeholder in one of its strings, from its text as written.
+
+    A string read from YAML holds the characters written in the file, with line breaks and
+    indentation turned into spaces or line breaks, and quotes undone: a placeholder's marks
+    (above) are in the file's text as they are in the string ('(' and 'insert' with only spaces
+    or line breaks between them). Only a backslash escape in double quotes ("\\x5B") can make a
+    character the file does not show, so a file with a backslash is always looked at.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return True  # reading it again says what is wrong
+    return "\\" in text or _MAYBE.search(text) is not None

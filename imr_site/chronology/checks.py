@@ -136,9 +136,11 @@ def _check(case, chron: Chronology) -> list[Finding]:
     known = set(FIELDS) | set(columns) | (set(PANEL_FIELDS) if chron.merged else set())
     start, end = case.config.review_start, case.config.review_end
 
-    seen: dict[tuple, Entry] = {}
-    alike: dict[tuple, Entry] = {}
-    previous: Entry | None = None
+    seen: dict[frozenset, Entry] = {}
+    alike: dict[tuple, list[Entry]] = {}  # (day, time) -> its entries so far, no two alike
+    likeness: dict[int, tuple | None] = {}  # entry index -> _likeness, once it is needed
+    previous: Entry | None = None  # the latest entry so far in date order, and its place in it
+    before: tuple = ()
     for e in chron.entries:
         out.extend(_entry_findings(e, rel, known, mandatory, columns))
         if e.when is not None and ((start and e.last_day < start) or (end and e.when.start > end)):
@@ -160,24 +162,27 @@ def _check(case, chron: Chronology) -> list[Finding]:
                     f"{_label(e)} is exactly the same as the entry on line {seen[key].line}.",
                 )
             )
+        elif e.when is not None:
+            seen[key] = e
+            same_time = alike.setdefault((e.when.iso, e.text("time")), [])
+            first = _first_alike(e, same_time, likeness)
+            if first is None:
+                same_time.append(e)
+            else:
+                out.append(
+                    finding(
+                        R_NEAR_DUPLICATE.code,
+                        rel,
+                        e.line,
+                        f"{_label(e)} has the same date, time, source and event as the entry "
+                        f"on line {first.line}, but differs elsewhere.",
+                    )
+                )
         else:
             seen[key] = e
-            near = _likeness(e)
-            if near is not None:
-                if near in alike:
-                    out.append(
-                        finding(
-                            R_NEAR_DUPLICATE.code,
-                            rel,
-                            e.line,
-                            f"{_label(e)} has the same date, time, source and event as the entry "
-                            f"on line {alike[near].line}, but differs elsewhere.",
-                        )
-                    )
-                else:
-                    alike[near] = e
         if e.when is not None:
-            if previous is not None and e.sort_key()[:3] < previous.sort_key()[:3]:
+            here = e.sort_key()[:3]
+            if previous is not None and here < before:
                 out.append(
                     finding(
                         R_ORDER.code,
@@ -187,8 +192,8 @@ def _check(case, chron: Chronology) -> list[Finding]:
                         f"(line {previous.line}) in the file.",
                     )
                 )
-            if previous is None or e.sort_key()[:3] >= previous.sort_key()[:3]:
-                previous = e
+            else:
+                previous, before = e, here
     if not chron.merged:  # the panel's check says which agencies were silent (PNL015)
         out.extend(_gaps(chron, rel, gap_days, start, end))
     return out
@@ -227,36 +232,53 @@ def _label(e: Entry) -> str:
     return f"entry {e.index + 1}"
 
 
-def _identity(e: Entry) -> tuple:
-    return tuple(
-        sorted(
-            (k, v if isinstance(v, (str, int, float, bool)) else repr(plain(v)))
-            for k, v in e.fields.items()
-            if v not in (None, "")
-        )
+def _identity(e: Entry) -> frozenset:
+    """What an entry says, field by field, whatever the order of its fields."""
+    return frozenset(
+        (k, v if isinstance(v, (str, int, float, bool)) else repr(plain(v)))
+        for k, v in e.fields.items()
+        if v not in (None, "")
     )
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def _likeness(e: Entry) -> tuple | None:
     """What two records of one contact share even when typed differently: the day, the time,
     the source and the event's words (case, spacing and punctuation ignored)."""
-    words = " ".join(re.sub(r"[^\w]+", " ", e.text("event").lower()).split())
-    if e.when is None or not words:
+    if e.when is None:
+        return None
+    words = " ".join(_WORDS.findall(e.text("event").lower()))
+    if not words:
         return None
     return (e.when.iso, e.text("time"), e.text("source").lower(), words)
 
 
+def _first_alike(e: Entry, earlier: list[Entry], likeness: dict) -> Entry | None:
+    """The first of ``earlier`` (entries of e's day and time) that probably records the same
+    contact as ``e``. An entry's likeness is worked out only once there is another to compare
+    it with: most entries have a day and time of their own."""
+    if not earlier:
+        return None
+
+    def like(x: Entry) -> tuple | None:
+        if x.index not in likeness:
+            likeness[x.index] = _likeness(x)
+        return likeness[x.index]
+
+    near = like(e)
+    return next((x for x in earlier if like(x) == near), None) if near is not None else None
+
+
 def _entry_findings(e: Entry, rel: str, known: set, mandatory, columns) -> list[Finding]:
     out: list[Finding] = []
-    for key in e.fields:
-        if key not in known:
-            name = str(key)
-            hint = _nearest_field(name, columns)
-            msg = f"'{name}' is not a chronology field"
-            msg += (
-                f"; did you mean '{hint}'?" if hint else f"; the fields are: {', '.join(FIELDS)}."
-            )
-            out.append(finding(R_UNKNOWN_FIELD.code, rel, e.line_of(key), msg))
+    for key in e.fields.keys() - known:  # most entries: none
+        name = str(key)
+        hint = _nearest_field(name, columns)
+        msg = f"'{name}' is not a chronology field"
+        msg += f"; did you mean '{hint}'?" if hint else f"; the fields are: {', '.join(FIELDS)}."
+        out.append(finding(R_UNKNOWN_FIELD.code, rel, e.line_of(key), msg))
     for col in mandatory:
         if not e.text(col.key):
             out.append(

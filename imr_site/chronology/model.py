@@ -11,12 +11,12 @@ the author wrote is always kept, so a date that cannot be read is shown and repo
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from imr_site.case.bulk import gc_paused  # noqa: F401  (its render, io and checks use it)
 from imr_site.case.dates import DateProblem, FuzzyDate, as_text, parse_time
 from imr_site.case.files import MAX_ROWS
 from imr_site.case.findings import Finding, finding, rule
@@ -111,6 +111,8 @@ class Entry:
 
     def text(self, key: str) -> str:
         v = self.fields.get(key)
+        if type(v) is str:  # most fields
+            return v.strip()
         if v is None:
             return ""
         if isinstance(v, list):
@@ -170,10 +172,20 @@ class Entry:
 def _parse_or_problem(parse, value):
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
+    if type(value) is str:  # a chronology writes the same few dates and times again and again
+        return _parsed_text(parse, value)
+    return _parsed(parse, value)
+
+
+def _parsed(parse, value):
     try:
         return parse(value), None
     except DateProblem as e:
         return None, str(e)
+
+
+# What is parsed is immutable (FuzzyDate is frozen, dt.time, the problem's text): shared safely.
+_parsed_text = functools.lru_cache(maxsize=8192)(_parsed)
 
 
 @dataclass
@@ -194,20 +206,6 @@ class Chronology:
     @property
     def key_episodes(self) -> list[Entry]:
         return [e for e in self.entries if e.key_episode]
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Reading or rendering thousands of entries makes no reference cycles, yet Python's cycle
-    collector would walk every object made so far again and again (half the time of reading
-    10,000 entries). Pause it for the bulk work."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_chronology(path: Path, rel: str, case=None) -> tuple[Chronology, list[Finding]]:

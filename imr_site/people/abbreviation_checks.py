@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from imr_site.case import placeholders
+from imr_site.case.bulk import gc_paused
 from imr_site.case.findings import Finding, finding, rule
 from imr_site.people.abbreviations import find_usage, ignore_options, vocabulary
 
@@ -33,6 +34,11 @@ R_IGNORE_OPTION = rule(
 
 
 def check(case) -> list[Finding]:
+    with gc_paused():  # thousands of texts and matches, no reference cycles
+        return _check(case)
+
+
+def _check(case) -> list[Finding]:
     out: list[Finding] = []
     _, _, problems = ignore_options(case)
     out += [finding(R_IGNORE_OPTION.code, "mkdocs.yml", None, p) for p in problems]

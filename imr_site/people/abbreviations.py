@@ -15,8 +15,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from imr_site.case import placeholders, template_text
+from imr_site.case.bulk import matches_in, separator, whole_words
 from imr_site.case.editions import shows_people_key
 from imr_site.case.templates import Templates
 from imr_site.people.identifiers import subject_details
@@ -39,8 +41,10 @@ _TOKEN = re.compile(
 # are abbreviations (Detective Constable, Detective Inspector ...).
 _ROMAN = re.compile(r"^(?=[XVI])X{0,3}(IX|IV|V?I{0,3})$")
 # Three or more capitalised words in a row are a heading typed in capitals, not abbreviations.
-_SHOUTING = re.compile(r"(?<![\w&.])[A-Z]{2,}(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
-_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+# Both patterns start with a capital and look at the character before it only then (the same as
+# (?<![\w&.])[A-Z]{2,}... and \b[A-Z]{1,2}...), so that a scan skips straight to the next capital.
+_SHOUTING = re.compile(r"[A-Z](?<![\w&.][A-Z])[A-Z]+(?:[ \t,:;-]+[A-Z]{2,}){2,}(?![\w&.])")
+_POSTCODE = re.compile(r"[A-Z](?<![\w][A-Z])[A-Z]?\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 # What is not prose on a Markdown line.
 # (a character the pattern cannot match without, the pattern): the check on the character is
 # what keeps a 10,000-entry chronology fast, since most lines need none of these.
@@ -93,8 +97,14 @@ def whole_terms(terms) -> re.Pattern | None:
     return re.compile(rf"(?<![\w&.-])(?:{alternatives})(?:['’]?s)?(?![\w&-]|\.\w)")
 
 
+# The first character of each trigger: a line with none of them (most) is prose as it is.
+_ANY_TRIGGER = re.compile("[" + "".join(sorted({re.escape(t[0]) for t, _ in _NOT_PROSE})) + "]")
+
+
 def strip_non_prose(line: str) -> str:
     """A Markdown line with code, link addresses, tags and entities replaced by spaces."""
+    if not _ANY_TRIGGER.search(line):
+        return line
     for trigger, pattern in _NOT_PROSE:
         if trigger in line:
             line = pattern.sub(lambda m: " " * len(m.group(0)), line)
@@ -111,6 +121,28 @@ def tokens(text: str, remove: re.Pattern | None = None) -> list[str]:
     if remove is not None:
         text = remove.sub(" ", text)
     return [m.group(0) for m in _TOKEN.finditer(text) if _abbreviation_like(m.group(0))]
+
+
+def tokens_each(texts: list[str], remove: re.Pattern | None = None) -> list[list[str]]:
+    """``[tokens(text, remove) for text in texts]``, with each pattern run once over them all.
+
+    The texts are joined by a character none of them (nor ``remove``) holds, which no pattern
+    here matches and each sees as the edge of a text: no match runs from one text into the next,
+    and each text's part of the joined text is taken out exactly as ``tokens`` takes out its own.
+    """
+    sep = separator(["".join(texts), remove.pattern if remove is not None else ""])
+    joined = _SHOUTING.sub(" ", _POSTCODE.sub(" ", sep.join(texts)))
+    if remove is not None:
+        joined = remove.sub(" ", joined)
+    out: list[list[str]] = [[] for _ in texts]
+    like: dict[str, bool] = {}
+    for i, m in matches_in(_TOKEN, joined.split(sep), sep):
+        token = m.group(0)
+        if token not in like:
+            like[token] = _abbreviation_like(token)
+        if like[token]:
+            out[i].append(token)
+    return out
 
 
 def _abbreviation_like(token: str) -> bool:
@@ -222,11 +254,7 @@ def vocabulary(case) -> Vocabulary:
     words |= set(placeholders.WORDS)  # reported as placeholders (PLH001) unless defined
     phrases = [case.config.case_reference, case.config.protective_marking]
     phrases = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
-    remove = (
-        re.compile(r"(?<![\w])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w])")
-        if phrases
-        else None
-    )
+    remove = whole_words(phrases) if phrases else None
     # The template's own references (Q1, L2) and the action plan's (A1, R1) name parts of the
     # report, not abbreviations.
     for s in case.spec.sections:
@@ -263,7 +291,8 @@ def authored_text(case, include_fields=None, *, raw: bool = False):
     ``include_fields(page, key)`` can leave front matter fields out (the name check leaves out
     the introduction's details, which are meant to hold the real name).
     """
-    clean = (lambda t: t) if raw else strip_non_prose
+    # A data file repeats its short texts ("GP practice") over and over: each is cleaned once.
+    clean = _same if raw else _memo(strip_non_prose)
     for page in case.pages:
         meta = page.meta
         for key, value in meta.items():
@@ -283,15 +312,35 @@ def authored_text(case, include_fields=None, *, raw: bool = False):
         for i, line in enumerate(page.body_lines):
             if line.strip():
                 yield page.rel, page.body_start + i, strip_non_prose(line)
+    skip = _MERGE_FIELDS if raw else _NO_PROSE_FIELDS
     for name in ("chronology", "actions"):
         data = case.data.get(name)
         items = getattr(data, "entries", None) or getattr(data, "actions", None) or []
         for item in items:
             for key, value in item.fields.items():
-                if key in _NO_PROSE_FIELDS and (not raw or key in _MERGE_FIELDS):
+                if key in skip:
+                    continue
+                if isinstance(value, str):  # most values: no walk
+                    yield data.rel, item.line_of(key), clean(value)
                     continue
                 for text, line in _texts(value, item.line_of(key)):
                     yield data.rel, line, clean(text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _memo(clean):
+    """``clean``, remembering its answer for each text."""
+    done: dict[str, str] = {}
+
+    def remembered(text: str) -> str:
+        if text not in done:
+            done[text] = clean(text)
+        return done[text]
+
+    return remembered
 
 
 # Fields of chronology entries and actions that hold no prose: dates, times, and the ids, file
@@ -338,21 +387,43 @@ def find_usage(case, vocab: Vocabulary | None = None) -> Usage:
         for p in template_text.unchanged(page)
         for n in range(p.line, p.end + 1)
     }
-    prompt = re.compile(placeholders.WRITE_HERE, re.IGNORECASE)
-    for file, line, text in prose(case):
-        if (file, line) in template:
-            continue
-        text = prompt.sub(lambda m: " " * len(m.group(0)), text)
-        whole, text = vocab.whole_uses(text)
-        for key, written in whole:
+    texts = prose(case)
+    if template:
+        texts = [(file, line, text) for file, line, text in texts if (file, line) not in template]
+    uses = _uses_by_text(list(map(itemgetter(2), texts)), vocab)
+    for file, line, text in texts:
+        for key, written in uses[text]:
             usage.add(key, Use(file, line, written))
-        for tok in tokens(text, vocab.remove):
-            abbr = vocab.resolve(tok)
-            if abbr:
-                usage.add(abbr, Use(file, line, tok))
     if own:
         _LAST_USAGE.update(case=case, usage=usage)
     return usage
+
+
+def _uses_by_text(texts: list[str], vocab: Vocabulary) -> dict[str, list[tuple[str, str]]]:
+    """Each distinct text -> (abbreviation, as written) for each use in it, in order: a defined
+    term matched whole first, then the words. A chronology says "GP practice" a thousand times:
+    each text is read once, and each word resolved once."""
+    distinct = list(dict.fromkeys(texts))
+    prompt = re.compile(placeholders.WRITE_HERE, re.IGNORECASE)
+    wholes: list[list[tuple[str, str]]] = []
+    rest: list[str] = []
+    for text in distinct:
+        if "[" in text:  # every prompt starts with one
+            text = prompt.sub(lambda m: " " * len(m.group(0)), text)
+        found, text = vocab.whole_uses(text)
+        wholes.append(found)
+        rest.append(text)
+    resolved: dict[str, str | None] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for text, whole, words in zip(distinct, wholes, tokens_each(rest, vocab.remove), strict=True):
+        uses = list(whole)
+        for tok in words:
+            if tok not in resolved:
+                resolved[tok] = vocab.resolve(tok)
+            if resolved[tok]:
+                uses.append((resolved[tok], tok))
+        out[text] = uses
+    return out
 
 
 # -- the abbreviations block and hover meanings --------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from imr_site.case.bulk import gc_paused
 from imr_site.case.dates import as_date
 from imr_site.case.findings import Finding, Severity, finding, rule
 from imr_site.process.involvement import (
@@ -355,6 +356,11 @@ def _signoff_steps(case, record: ProcessRecord) -> list[Outstanding]:
 
 
 def check(case) -> list[Finding]:
+    with gc_paused():  # thousands of texts and matches, no reference cycles
+        return _check(case)
+
+
+def _check(case) -> list[Finding]:
     record: ProcessRecord | None = case.data.get("process")
     if record is None:
         return []

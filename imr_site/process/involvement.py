@@ -7,8 +7,9 @@ as the case holds them (``case.data``), never through those parts' code, as the 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
+
+from imr_site.case.bulk import matches_in, separator, whole_words
 
 _TEXT_FIELDS = ("source", "contact_with", "event", "action", "decision", "comment")
 
@@ -52,15 +53,15 @@ def mentions(case, labels) -> dict[str, list[Mention]]:
     found: dict[str, list[Mention]] = {label: [] for label in labels}
     if not labels or chron is None:
         return found
-    pattern = re.compile(
-        r"(?<![\w])("
-        + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
-        + r")(?![\w])"
-    )
-    for entry in chron.entries:
-        text = "\n".join(_text(entry.fields.get(k)) for k in _TEXT_FIELDS)
-        named = set(pattern.findall(text))
-        for label in named:
+    pattern = whole_words(labels)
+    entries = chron.entries
+    texts = ["\n".join([_text(entry.fields.get(k)) for k in _TEXT_FIELDS]) for entry in entries]
+    named: dict[int, set[str]] = {}  # entry -> the labels it names
+    for i, m in matches_in(pattern, texts, separator(labels)):  # one scan of every entry
+        named.setdefault(i, set()).add(m.group(1))
+    for i, in_entry in named.items():
+        entry = entries[i]
+        for label in in_entry:
             found[label].append(Mention(entry.line, entry.date, _text(entry.fields.get("date"))))
     return found
 
