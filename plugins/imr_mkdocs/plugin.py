@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from imr_site.case import gitrepo
@@ -27,7 +27,7 @@ from imr_site.case.findings import CaseError, Finding, Severity
 from imr_site.case.model import Case
 from imr_site.case.sections import STATUS_LABELS
 from imr_site.people import abbreviations
-from imr_site.publish import editions, offline, preview, site
+from imr_site.publish import editions, offline, preview, search, site
 from imr_site.publish.final import final_build_refusals
 from imr_site.publish.manifest import write_final_manifest
 from imr_site.publish.template_cache import THEME_TEMPLATES
@@ -98,6 +98,9 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.dirty = False  # the working tree differs from that commit
         self.git_excludes: list[Path] = []  # folders the final build's clean-tree test ignores
         self.manifest_path: Path | None = None
+        # page src_uri -> (a large block as placed, the markup the search index reads instead)
+        self._index_markup: dict[str, tuple[str, str]] = {}
+        self._light_search = False
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -114,6 +117,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.build_error = None
         self.dirty = False
         self._print_html, self._page_urls, self._blocks = {}, {}, {}
+        self._index_markup = {}
+        self._light_search = _only_material_search_reads_pages(config)
         self._process_html = None  # the restricted process page, for the PDF on request
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
@@ -309,10 +314,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             return preview.error_page(self.case_error.findings)
         html = site.clean_page(html)  # the author's HTML only: our blocks are placed after
         sid = self._pages.get(page.file.src_uri)
+        # Hovers are added to the author's part and to each block on its own (a block is whole
+        # elements, so this is what one pass over the page gives): the chronology's, as placed,
+        # is then known, and the search index can read it without its markup.
+        html = abbreviations.add_hover(html, self._hover)
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)
+            block = abbreviations.add_hover(block, self._hover)
             html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
-        html = abbreviations.add_hover(html, self._hover)
+            if self._light_search:
+                self._search_reads(page.file.src_uri, block)
         if sid:
             html = site.finish_section(self.case, sid, html)
             self._print_html[sid] = html
@@ -327,6 +338,34 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             anonymised = self.case.config.edition == ANONYMISED
             html = preview.findings_banner(shown, anonymised=anonymised) + html
         return site.banner(self.case, self.status) + html
+
+    # --- the search index -------------------------------------------------------------------
+
+    def _search_reads(self, src_uri: str, block: str) -> None:
+        """Let the search index read a large block without its markup (imr_site.publish.search)."""
+        if len(block) < LIGHT_SEARCH_FROM:
+            return
+        markup = search.index_markup(block)
+        if markup is not None:
+            self._index_markup[src_uri] = (block, markup)
+
+    @event_priority(50)  # just before Material's search plugin reads the page
+    def _search_reads_light_markup(self, context, *, page, config, nav):
+        swap = self._index_markup.get(page.file.src_uri)
+        if swap is not None and swap[0] in page.content:
+            page.content = page.content.replace(swap[0], swap[1], 1)
+        else:
+            self._index_markup.pop(page.file.src_uri, None)
+        return context
+
+    @event_priority(-50)  # once it has: the page as readers see it, before the theme writes it
+    def _readers_see_the_page(self, context, *, page, config, nav):
+        swap = self._index_markup.pop(page.file.src_uri, None)
+        if swap is not None:
+            page.content = page.content.replace(swap[1], swap[0], 1)
+        return context
+
+    on_page_context = CombinedEvent(_search_reads_light_markup, _readers_see_the_page)
 
     # --- after the site ---------------------------------------------------------------------
 
@@ -453,6 +492,21 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         if data.is_dir():
             server.watch(str(data))
         return server
+
+
+# A block this long (in characters) is read by the search index without its markup: below it the
+# saving is too small to matter (the example's chronology is about 60,000).
+LIGHT_SEARCH_FROM = 20_000
+
+
+def _only_material_search_reads_pages(config) -> bool:
+    """Whether Material's search plugin is the only other plugin that sees pages' HTML between
+    the two halves of ``on_page_context``: another plugin must never see the search's markup."""
+    handlers = config.plugins.events.get("page_context", [])
+    others = [h for h in handlers if not isinstance(getattr(h, "__self__", None), IMRPlugin)]
+    return len(others) == 1 and type(others[0].__self__).__module__.startswith(
+        "material.plugins.search"
+    )
 
 
 def _theme_and_plugin_files(files: Files, config) -> set[str]:
