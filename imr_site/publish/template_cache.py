@@ -92,3 +92,53 @@ def cache_folder() -> Path | None:
 
 THEME_TEMPLATES = CompiledTemplates(cache_folder())
 templates.keep_compiled(THEME_TEMPLATES)  # the report's own templates too
+
+
+# Theme folders -> the names of every file in them; (folders, the theme's own templates) -> the
+# theme's static files among them: listed once per process (see below).
+_THEME_FILES: dict[tuple, list[str]] = {}
+# MkDocs' filter for the theme's static files (mkdocs.structure.files.Files.add_files_from_theme),
+# which depends on nothing but the theme's static_templates.
+_STATIC_FILTER = "Files.add_files_from_theme.<locals>.filter"
+
+
+def keep_theme_compiled(theme, case_root: Path, *, serving: bool) -> None:
+    """Every Jinja environment the theme makes (MkDocs makes several in a build) keeps its
+    compiled templates in THEME_TEMPLATES. When ``serving`` (`imr serve`), the installed theme's
+    files are also listed once, not on every rebuild: MkDocs lists every file of the theme to
+    find its static files (Material has about 14,500: a tenth of a second each time). Not when a
+    theme folder is inside the case (custom_dir): the author may add files there meanwhile."""
+    dirs = tuple(str(d) for d in theme.dirs)
+    fresh_environment = theme.get_env
+    if not serving or any(Path(d).resolve().is_relative_to(case_root) for d in dirs):
+
+        def compiled():
+            env = fresh_environment()
+            env.bytecode_cache = THEME_TEMPLATES
+            return env
+
+        theme.get_env = compiled
+        return
+
+    def environment():
+        env = fresh_environment()
+        env.bytecode_cache = THEME_TEMPLATES
+        list_files, list_templates = env.loader.list_templates, env.list_templates
+
+        def listed() -> list[str]:
+            if dirs not in _THEME_FILES:
+                _THEME_FILES[dirs] = list_files()
+            return list(_THEME_FILES[dirs])
+
+        def static_files(extensions=None, filter_func=None) -> list[str]:
+            if extensions or getattr(filter_func, "__qualname__", "") != _STATIC_FILTER:
+                return list_templates(extensions, filter_func)
+            key = (dirs, tuple(theme.static_templates))
+            if key not in _THEME_FILES:
+                _THEME_FILES[key] = list_templates(extensions, filter_func)
+            return list(_THEME_FILES[key])
+
+        env.loader.list_templates, env.list_templates = listed, static_files
+        return env
+
+    theme.get_env = environment
