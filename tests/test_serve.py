@@ -179,3 +179,19 @@ def test_the_installed_theme_is_listed_once(tmp_path, monkeypatch):
     custom.get_env().list_templates()
     custom.get_env().list_templates()
     assert len(listed) == 2
+
+
+def test_the_checklist_looks_through_the_chronology_once_per_case(tmp_path, monkeypatch):
+    from imr_site.process import render
+
+    root = copy_example(tmp_path / "case")
+    case = load_case(root)
+    passes = []
+    mentions = render.mentions
+    monkeypatch.setattr(
+        render, "mentions", lambda c, labels: passes.append(1) or mentions(c, labels)
+    )
+    first = render.checklist(case)
+    assert render.checklist(case) == first and len(passes) == 1
+    edited = load_case(root)  # another reading (an edit in the preview): worked out again
+    assert render.checklist(edited) == first and len(passes) == 2

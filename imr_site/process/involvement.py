@@ -45,29 +45,13 @@ def chronology_file(case) -> str:
     return chron.rel if chron is not None else "data/chronology.yml"
 
 
-# The last chronology looked in, and its answers by set of labels: the checks, the status page
-# and the process page ask the same questions of it (seven passes over it in one build), and
-# the live preview keeps an unchanged chronology between rebuilds.
-_ASKED: list = [None, {}]
-
-
 def mentions(case, labels) -> dict[str, list[Mention]]:
     """label -> the chronology entries that name it (as a whole word), in file order."""
     labels = [str(x) for x in labels if str(x).strip()]
     chron = case.data.get("chronology")
-    if not labels or chron is None:
-        return {label: [] for label in labels}
-    if _ASKED[0] is not chron:
-        _ASKED[:] = [chron, {}]
-    key = frozenset(labels)
-    if key not in _ASKED[1]:
-        _ASKED[1][key] = _mentions(chron, labels)
-    answer = _ASKED[1][key]
-    return {label: list(answer[label]) for label in labels}
-
-
-def _mentions(chron, labels: list[str]) -> dict[str, list[Mention]]:
     found: dict[str, list[Mention]] = {label: [] for label in labels}
+    if not labels or chron is None:
+        return found
     pattern = re.compile(
         r"(?<![\w])("
         + "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))

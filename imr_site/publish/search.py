@@ -22,10 +22,12 @@ KEPT = ("p", "code", "pre", "li", "ol", "ul", "sub", "sup")
 # way (comments, declarations, raw text; an SVG <title> holds only escaped text, read alike
 # either way), a "<" that starts no tag, a character reference that
 # may be whitespace (only those our templates write are known), a NUL (used below).
-_UNSUPPORTED = re.compile(
-    r"<(?:(?i:h[1-6]|script|style|object|pre|textarea|xmp|iframe|noembed|noframes|noscript"
-    r"|plaintext)\b|(?![a-zA-Z]|/[a-zA-Z]))"
-    r"|&(?!(?:amp|lt|gt|quot|#34|#39|#x27|#9660);)"
+_UNSUPPORTED = (
+    re.compile(
+        r"<(?:(?i:h[1-6]|script|style|object|pre|textarea|xmp|iframe|noembed|noframes|noscript"
+        r"|plaintext)\b|(?![a-zA-Z]|/[a-zA-Z]))"
+    ),
+    re.compile(r"&(?!(?:amp|lt|gt|quot|#34|#39|#x27|#9660);)"),  # two passes: each is quicker
 )
 _UNSUPPORTED_WORDS = ("data-search-", "linenodiv", "\x00")
 # Whitespace between two tags: the search plugin writes it as one space, or not at all when the
@@ -54,7 +56,7 @@ def index_markup(block: str) -> str | None:
     body = block.rstrip()
     if not body.startswith("<") or not body.endswith(">"):
         return None
-    if any(w in body for w in _UNSUPPORTED_WORDS) or _UNSUPPORTED.search(body):
+    if any(w in body for w in _UNSUPPORTED_WORDS) or any(p.search(body) for p in _UNSUPPORTED):
         return None
     if _EMPTY_KEPT.search(body):
         return None
