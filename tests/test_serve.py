@@ -131,13 +131,14 @@ def test_imr_serve_looks_for_changes_ten_times_a_second(tmp_path):
     from mkdocs.commands import serve as mkdocs_serve
     from mkdocs.livereload import LiveReloadServer
 
-    from imr_site.cli.serve import WATCH_SECONDS, quick_watching
+    from imr_site.cli.serve import SETTLE_SECONDS, WATCH_SECONDS, quick_watching
 
     with quick_watching():
         server = mkdocs_serve.LiveReloadServer(
             builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path)
         )
         assert server.observer.timeout == WATCH_SECONDS == 0.1
+        assert server.build_delay == SETTLE_SECONDS < WATCH_SECONDS
         server.server_close()
     assert mkdocs_serve.LiveReloadServer is LiveReloadServer  # put back
 
