@@ -74,9 +74,8 @@ def plain_mkdocs(case: Path, dest: Path) -> Path:
     rows = ["| " + " | ".join(c.replace("_", " ").title() for c in COLUMNS) + " |"]
     rows.append("|" + " --- |" * len(COLUMNS))
     for e in entries:
-        cells = [
-            str(getattr(e, c, "") or "").replace("\n", " ").replace("|", "\\|") for c in COLUMNS
-        ]
+        # Each cell as the author wrote it (Entry.text): the same words the imr page shows.
+        cells = [e.text(c).replace("\n", " ").replace("|", "\\|") for c in COLUMNS]
         rows.append("| " + " | ".join(cells) + " |")
     page = dest / "docs" / "03-chronology.md"
     text = page.read_text(encoding="utf-8").replace("<!-- imr:chronology -->", "\n".join(rows))

@@ -41,3 +41,54 @@ def test_the_plugin_gives_the_theme_environment_the_cache():
     cfg = load_config(config_file=str(REPO / "mkdocs.yml"))
     env = cfg.plugins["imr"].on_env(cfg.theme.get_env(), config=cfg, files=None)
     assert env.bytecode_cache is THEME_TEMPLATES
+
+
+def test_compiled_templates_are_kept_on_disk_for_the_next_process(tmp_path):
+    from imr_site.publish.template_cache import CompiledTemplates
+
+    folder = tmp_path / "templates"
+    CountingEnvironment.compiled = 0
+    assert _render(CompiledTemplates(folder), "Hello {{ name }}") == "Hello AB"
+    assert CountingEnvironment.compiled == 1 and len(list(folder.glob("*.jinja"))) == 1
+    # another process: a fresh cache reads the file and compiles nothing
+    assert _render(CompiledTemplates(folder), "Hello {{ name }}") == "Hello AB"
+    assert CountingEnvironment.compiled == 1
+    # an edited template is compiled again, and a damaged file is compiled again and rewritten
+    assert _render(CompiledTemplates(folder), "Goodbye {{ name }}") == "Goodbye AB"
+    assert CountingEnvironment.compiled == 2
+    (cached,) = folder.glob("*.jinja")
+    cached.write_bytes(cached.read_bytes()[:40])
+    assert _render(CompiledTemplates(folder), "Goodbye {{ name }}") == "Goodbye AB"
+    assert CountingEnvironment.compiled == 3
+    assert _render(CompiledTemplates(folder), "Goodbye {{ name }}") == "Goodbye AB"
+    assert CountingEnvironment.compiled == 3
+
+
+def test_a_cache_folder_that_cannot_be_written_keeps_templates_in_memory(tmp_path):
+    from imr_site.publish.template_cache import CompiledTemplates
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", "utf-8")
+    cache = CompiledTemplates(blocked / "templates")
+    CountingEnvironment.compiled = 0
+    assert _render(cache, "Hello {{ name }}") == "Hello AB"
+    assert _render(cache, "Hello {{ name }}") == "Hello AB"
+    assert CountingEnvironment.compiled == 1 and cache.folder is None
+
+
+def test_the_cache_folder_follows_the_users_cache_setting(monkeypatch, tmp_path):
+    from imr_site.publish.template_cache import cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("IMR_NO_TEMPLATE_CACHE", raising=False)
+    assert cache_folder() == tmp_path / "imr-site" / "templates"
+    monkeypatch.setenv("IMR_NO_TEMPLATE_CACHE", "1")
+    assert cache_folder() is None
+
+
+def test_the_reports_own_templates_use_the_same_cache():
+    from imr_site.chronology.render import TEMPLATES
+    from imr_site.publish.template_cache import THEME_TEMPLATES
+
+    TEMPLATES.get("chronology.html")
+    assert TEMPLATES.environment.bytecode_cache is THEME_TEMPLATES

@@ -10,6 +10,7 @@ a data file inside docs/); everything else becomes a finding.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from imr_site.case.findings import (
     rule,
 )
 from imr_site.case.sections import SectionFile, SectionProblem, read_section_file
-from imr_site.case.spec import SpecError, TemplateSpec, load_spec, spec_path
+from imr_site.case.spec import DEFAULT_SPEC, SpecError, TemplateSpec, load_spec, spec_path
 from imr_site.case.yamlio import LineDict, YAMLProblem, load_yaml, refuse_anchors
 
 R_NO_CONFIG = rule(
@@ -112,6 +113,9 @@ class Case:
     urls: dict[str, str] = field(default_factory=dict)
     # mkdocs.yml as written (tags not run): the nav and the Markdown extensions' settings
     settings: dict = field(default_factory=dict)
+    # what each file read held and gave (see CaseFiles): for reading the case again while the
+    # author edits it (`imr serve`), when only the files that changed are read
+    files_read: CaseFiles | None = None
 
     def rel(self, path: Path) -> str:
         try:
@@ -134,6 +138,39 @@ class Case:
     @property
     def data_path(self) -> Path:
         return (self.root / self.config.data_dir).resolve()
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+@dataclass
+class CaseFiles:
+    """What a case was read from, each file by its content (a digest), and what reading it gave.
+
+    ``read_case(..., previous=case)`` reuses a section file's reading when the file holds what it
+    held, and a data file's when, besides, the settings and the template spec are as they were
+    (a reader may use them); everything else is read again. What is reused is never changed by
+    anyone after reading (a changed case is a new Case), so sharing it is safe.
+    """
+
+    basis: tuple = ()  # (the imr options, the spec file's digest): data readers depend on them
+    sections: dict[Path, tuple[bytes | None, SectionFile]] = field(default_factory=dict)
+    data: dict[str, tuple[bytes | None, object, list[Finding]]] = field(default_factory=dict)
+
+    def section(self, path: Path, digest: bytes | None) -> SectionFile | None:
+        kept = self.sections.get(path)
+        return kept[1] if kept and digest is not None and kept[0] == digest else None
+
+    def data_file(self, name: str, digest: bytes | None, basis: tuple):
+        """(object, findings) read from an unchanged data file, or None."""
+        kept = self.data.get(name)
+        if kept is None or basis != self.basis or kept[0] != digest:
+            return None
+        return kept[1], list(kept[2])
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -272,9 +309,14 @@ def read_case(
     options: dict | None = None,
     docs_dir: str | Path | None = None,
     config_file: str | Path | None = None,
+    previous: Case | None = None,
+    remember: bool = False,
 ) -> Case:
     """Read a case, and each data file named in ``data_readers`` (``data/<name>.yml``) with its
-    reader. The MkDocs plugin passes its own options and docs_dir; the CLI passes neither."""
+    reader. The MkDocs plugin passes its own options and docs_dir; the CLI passes neither.
+    ``previous``, the same case read before, lets files that have not changed since be reused
+    (see :class:`CaseFiles`); the result is the same as reading every file. ``remember`` keeps
+    what is needed for that even without a previous reading (the first of `imr serve`)."""
     root = Path(root).resolve()
     problems: list[Finding] = []
     cfg_path = Path(config_file).resolve() if config_file else root / "mkdocs.yml"
@@ -354,20 +396,32 @@ def read_case(
     if problems:
         raise CaseError(problems)
 
+    before = previous.files_read if previous is not None and previous.root == root else None
+    before = before if before is not None and previous.docs_dir == docs else None
+    remember = remember or previous is not None
+    spec_file = spec_path(root, config.spec) or DEFAULT_SPEC
+    read = CaseFiles(basis=(config.options, _digest(spec_file) if remember else None))
     pages: list[SectionFile] = []
     for p in files.usable:
         if p.suffix.lower() not in MARKDOWN_SUFFIXES:
             continue
-        try:
-            pages.append(read_section_file(p, root, docs))
-        except SectionProblem as e:
-            problems.append(finding(R_FRONT_MATTER.code, e.rel, e.line, e.message))
+        digest = _digest(p) if remember else None
+        page = before.section(p, digest) if before is not None else None
+        if page is None:
+            try:
+                page = read_section_file(p, root, docs)
+            except SectionProblem as e:
+                problems.append(finding(R_FRONT_MATTER.code, e.rel, e.line, e.message))
+                continue
+        read.sections[p] = (digest, page)
+        pages.append(page)
     if problems:
         raise CaseError(problems)
 
     case = Case(root, docs, cfg_path if cfg_path.is_file() else None, config, spec, pages)
     case.settings = raw
     case.refused = refused  # a data reader may refuse its file too (a chronology too long)
+    case.files_read = read if remember else None
     data_dir = case.data_path
     for name, loader in (data_readers or {}).items():
         path = data_dir / f"{name}.yml"
@@ -375,11 +429,18 @@ def read_case(
         if path.exists() and (refused_data := refusal(root, path)) is not None:
             refused[path] = refused_data  # never read: the part sees no file
             continue
-        try:
-            obj, found = loader(path, rel, case)
-        except YAMLProblem as e:
-            problems.append(finding(R_DATA_YAML.code, rel, e.line, e.message))
-            continue
+        digest = _digest(path) if remember else None
+        kept = before.data_file(name, digest, read.basis) if before is not None else None
+        if kept is None:
+            try:
+                kept = loader(path, rel, case)
+            except YAMLProblem as e:
+                problems.append(finding(R_DATA_YAML.code, rel, e.line, e.message))
+                continue
+            if path in refused:  # refused by its reader: read again next time, to say so again
+                digest = None
+        obj, found = kept
+        read.data[name] = (digest, obj, list(found))
         case.data[name] = obj
         case.findings.extend(found)
     case.findings.extend(refused.values())

@@ -27,6 +27,17 @@ def uk_date(value) -> str:
     return f"{date.day} {date.strftime('%B %Y')}"
 
 
+# Where compiled templates are kept (a jinja2.BytecodeCache); the build sets one
+# (imr_site.publish.template_cache), so that templates are not compiled again in every process.
+_compiled = None
+
+
+def keep_compiled(cache) -> None:
+    """Keep every part's compiled templates in ``cache`` (environments made from now on)."""
+    global _compiled
+    _compiled = cache
+
+
 class Templates:
     """The templates in the ``templates/`` folder beside a module: ``Templates(__file__)``."""
 
@@ -48,7 +59,9 @@ class Templates:
         return env
 
     def get(self, name: str) -> jinja2.Template:
-        return self.environment.get_template(name)
+        env = self.environment
+        env.bytecode_cache = _compiled  # as set when this template is first drawn
+        return env.get_template(name)
 
     def render(self, name: str, **context) -> str:
         return self.get(name).render(**context)

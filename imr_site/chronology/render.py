@@ -440,6 +440,20 @@ def timeline_caption(timeline: Timeline) -> str:
     return caption + "."
 
 
+def block_inputs(case) -> tuple:
+    """Everything :func:`chronology_block` reads of the case: equal inputs, the same block (the
+    live preview draws it again only when they change). A chronology read from an unchanged file
+    is the same object (imr_site.case.model.CaseFiles), so comparing it costs nothing."""
+    return (
+        case.data.get("chronology"),
+        subject_dob(case),
+        case.config.review_start,
+        case.config.review_end,
+        case.config.review_period_text,
+        case.spec.chronology_columns,
+    )
+
+
 def chronology_block(case) -> str:
     """HTML for the chronology section: summary, timeline, filters and the table."""
     with gc_paused():

@@ -486,6 +486,8 @@ _SKIP_INSIDE = {
     "math",
     "head",
 }
+# The elements add_hover leaves alone (publish.site.add_hover_by_row relies on the same list).
+SKIP_INSIDE = frozenset(_SKIP_INSIDE)
 _TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>|<[!?][^>]*>", re.DOTALL)
 _VOID = {
     "br",

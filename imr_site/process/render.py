@@ -38,12 +38,28 @@ class ChecklistItem:
         return {DONE: "Done", OPEN: "Open", OVERDUE: "Overdue"}[self.state]
 
 
+# The last case drawn, and what was worked out for it: the checklist is drawn twice in a build
+# (the status page and the process page), and each time looked through the whole chronology.
+_DRAWN: list = [None, {}]
+
+
+def _once(case, name: str, work_out):
+    if _DRAWN[0] is not case:
+        _DRAWN[:] = [case, {}]
+    if name not in _DRAWN[1]:
+        _DRAWN[1][name] = work_out()
+    return _DRAWN[1][name]
+
+
 def _involved(case, record: ProcessRecord) -> list[str]:
     """The staff the checklist is about: the agency's staff the chronology names, and everyone
     the record lists."""
-    staff = agency_staff(case)
-    named = mentions(case, staff)
-    return sorted({label for label, found in named.items() if found} | set(record.staff))
+
+    def work_out() -> list[str]:
+        named = mentions(case, agency_staff(case))
+        return sorted({label for label, found in named.items() if found} | set(record.staff))
+
+    return list(_once(case, "involved", work_out))
 
 
 def checklist(case, on: dt.date | None = None) -> list[ChecklistItem]:
@@ -53,7 +69,7 @@ def checklist(case, on: dt.date | None = None) -> list[ChecklistItem]:
         return []
     on = on or today()
     left: dict[str, list[Outstanding]] = {}
-    for o in outstanding(case):
+    for o in _once(case, "outstanding", lambda: outstanding(case)):
         left.setdefault(o.step, []).append(o)
     involved = _involved(case, record)
     rec = record.staff

@@ -16,7 +16,9 @@ from imr_site.actions.render import actions_block, link_recommendations
 from imr_site.case.editions import shows_process_record
 from imr_site.case.files import outside
 from imr_site.case.templates import Templates
+from imr_site.chronology.render import block_inputs as chronology_inputs
 from imr_site.chronology.render import chronology_block
+from imr_site.people import abbreviations
 from imr_site.people.abbreviations import render_block as abbreviations_block
 from imr_site.process.render import PAGE_TITLE, process_block
 from imr_site.sections import raw_html
@@ -34,6 +36,12 @@ GENERATORS: dict[str, Callable] = {
     "chronology": chronology_block,
     "abbreviations": abbreviations_block,
     "actions": actions_block,
+}
+
+# name -> function(case) -> everything that generator reads: the live preview keeps a block and
+# draws it again only when these change (the blocks that take long to draw).
+GENERATOR_INPUTS: dict[str, Callable] = {
+    "chronology": chronology_inputs,
 }
 
 # section id -> function(html, case) -> html: changes to a section's rendered page that depend on
@@ -88,16 +96,28 @@ def finish_section(case, section_id: str, html: str) -> str:
     return finisher(html, case) if finisher else html
 
 
-def section_blocks(case, section_id: str) -> dict[str, str]:
-    """Marker name -> HTML for everything generated into one section."""
+def section_blocks(case, section_id: str, drawn: dict | None = None) -> dict[str, str]:
+    """Marker name -> HTML for everything generated into one section. ``drawn`` (name ->
+    (inputs, HTML)), kept by the caller between builds, saves drawing a block whose inputs
+    (GENERATOR_INPUTS) are as they were."""
     spec = case.spec.section(section_id)
     if spec is None:
         return {}
     blocks: dict[str, str] = {}
     if spec.fields:
         blocks["details"] = details_block(case, section_id)
-    if spec.generated and spec.generated in GENERATORS:
-        blocks[spec.generated] = GENERATORS[spec.generated](case)
+    name = spec.generated
+    if name and name in GENERATORS:
+        inputs = (
+            GENERATOR_INPUTS[name](case) if drawn is not None and name in GENERATOR_INPUTS else None
+        )
+        kept = drawn.get(name) if inputs is not None else None
+        if kept is not None and kept[0] == inputs:
+            blocks[name] = kept[1]
+        else:
+            blocks[name] = GENERATORS[name](case)
+            if inputs is not None:
+                drawn[name] = (inputs, blocks[name])
     return blocks
 
 
@@ -159,3 +179,36 @@ def data_copies(site_dir: str | Path, data_dir: str | Path) -> list[tuple[str, s
             if key in digests:
                 out.append((rel, digests[key]))
     return out
+
+
+# Where a table's rows start: hovers can be added to each row on its own.
+_ROW = "\n<tr"
+
+
+def add_hover_by_row(block: str, terms: dict[str, str], kept: dict[str, str]) -> str:
+    """``abbreviations.add_hover(block, terms)``, each table row taken from ``kept`` (a row's
+    HTML -> with hovers) when it was there, so that the live preview hovers only the rows that
+    changed. ``kept`` is refilled with this block's rows. Hovers never reach into a tag or an
+    element they skip (code, svg, ...), so a row is hovered alike on its own or in the page: the
+    rows are taken one by one only when no such element is open where a row starts."""
+    first, *rows = block.split(_ROW)
+    rest = block[len(first) :]
+    skipped = abbreviations.SKIP_INSIDE
+    if (
+        not rows
+        or any(f"<{t}" in rest for t in skipped)
+        or any(first.count(f"<{t}") != first.count(f"</{t}") for t in skipped)
+    ):
+        kept.clear()
+        return abbreviations.add_hover(block, terms)
+    before = dict(kept)
+    kept.clear()
+    out = [abbreviations.add_hover(first, terms)]
+    for row in rows:
+        row = _ROW + row
+        hovered = before.get(row)
+        if hovered is None:
+            hovered = abbreviations.add_hover(row, terms)
+        kept[row] = hovered
+        out.append(hovered)
+    return "".join(out)

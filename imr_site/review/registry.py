@@ -70,10 +70,19 @@ def load_case(
     options: dict | None = None,
     docs_dir: str | Path | None = None,
     config_file: str | Path | None = None,
+    previous: Case | None = None,
+    remember: bool = False,
 ) -> Case:
-    """Read a case with every part's data file (see :func:`imr_site.case.model.read_case`)."""
+    """Read a case with every part's data file (see :func:`imr_site.case.model.read_case`);
+    ``previous`` and ``remember``: `imr serve` reads again only the files that changed."""
     return read_case(
-        root, DATA_READERS, options=options, docs_dir=docs_dir, config_file=config_file
+        root,
+        DATA_READERS,
+        options=options,
+        docs_dir=docs_dir,
+        config_file=config_file,
+        previous=previous,
+        remember=remember,
     )
 
 

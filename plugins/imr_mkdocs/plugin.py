@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 
 from imr_site.case import gitrepo
@@ -27,10 +27,10 @@ from imr_site.case.findings import CaseError, Finding, Severity
 from imr_site.case.model import Case
 from imr_site.case.sections import STATUS_LABELS
 from imr_site.people import abbreviations
-from imr_site.publish import editions, offline, preview, site
+from imr_site.publish import editions, offline, preview, search, site
 from imr_site.publish.final import final_build_refusals
 from imr_site.publish.manifest import write_final_manifest
-from imr_site.publish.template_cache import THEME_TEMPLATES
+from imr_site.publish.template_cache import THEME_TEMPLATES, keep_theme_compiled
 from imr_site.review.registry import load_case, run_checks
 from imr_site.review.status import status_block
 from imr_site.sections import links
@@ -98,6 +98,14 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         self.dirty = False  # the working tree differs from that commit
         self.git_excludes: list[Path] = []  # folders the final build's clean-tree test ignores
         self.manifest_path: Path | None = None
+        # page src_uri -> (a large block as placed, the markup the search index reads instead)
+        self._index_markup: dict[str, tuple[str, str]] = {}
+        self._index_markup_kept: tuple | None = None  # `imr serve`: the last (block, markup)
+        self._light_search = False
+        # `imr serve` only, kept between rebuilds: block name -> (inputs, HTML) of the blocks
+        # that take long to draw, and -> (block, hover terms, block with hovers)
+        self._drawn: dict[str, tuple] = {}
+        self._hovered: dict[str, tuple] = {}
 
     # --- reading the case -------------------------------------------------------------------
 
@@ -108,12 +116,20 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         # MkDocs keeps this instance for the process: a later build is not a preview.
         self.command = "build"
 
-    def on_config(self, config):
+    @event_priority(100)  # before the search plugin, which draws a theme template in its own
+    def _theme_compiled_once(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        keep_theme_compiled(config.theme, root, serving=self.command == "serve")
+        return config
+
+    def _on_config(self, config):
         # MkDocs keeps one plugin instance per process: forget the previous build's outputs.
         self.pdf_path = self.manifest_path = self.commit = self.pdf_error = None
         self.build_error = None
         self.dirty = False
         self._print_html, self._page_urls, self._blocks = {}, {}, {}
+        self._index_markup = {}
+        self._light_search = _only_material_search_reads_pages(config)
         self._process_html = None  # the restricted process page, for the PDF on request
         root = Path(config.config_file_path or ".").resolve().parent
         docs = Path(config.docs_dir).resolve()
@@ -124,8 +140,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
                 "people key would be published with the site. Move data/ beside docs/."
             )
         self.case_error = None
+        serving = self.command == "serve"
         try:
-            self.case = load_case(root, options=dict(self.config), docs_dir=docs)
+            # The live preview reads again only the files changed since its last reading.
+            self.case = load_case(
+                root,
+                options=dict(self.config),
+                docs_dir=docs,
+                previous=self.case if serving else None,
+                remember=serving,
+            )
         except CaseError as e:
             if self.command != "serve":
                 raise PluginError(_case_error_message(e)) from None
@@ -183,6 +207,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         config.extra_css.append(ASSET_PREFIX + "chronology.css")
         config.extra_javascript.append(ASSET_PREFIX + "chronology.js")
         self._hover = abbreviations.hover_terms(self.case)
+        if self.command != "serve":
+            self._drawn, self._hovered = {}, {}
 
         # An anonymised edition is built out of sight and moved into place only once the leak
         # gate has read every file of it (on_post_build). `mkdocs serve` builds into a
@@ -197,6 +223,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         if offline.is_offline(config):
             offline.use_local_shim(config, ASSET_PREFIX)
         return config
+
+    on_config = CombinedEvent(_theme_compiled_once, _on_config)
 
     def on_files(self, files: Files, *, config) -> Files:
         if self.case_error is not None:
@@ -280,7 +308,8 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             return markdown
         page.meta = site.safe_meta(page.meta)  # the theme writes these fields unescaped
         sid = self._pages.get(page.file.src_uri)
-        blocks = site.section_blocks(self.case, sid) if sid else {}
+        drawn = self._drawn if self.command == "serve" else None  # kept between rebuilds
+        blocks = site.section_blocks(self.case, sid, drawn) if sid else {}
         if page.file.src_uri == STATUS_PAGE and page.file.generated_by:
             links = {
                 s: files.get_file_from_path(uri).url_relative_to(page.file)
@@ -309,10 +338,16 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             return preview.error_page(self.case_error.findings)
         html = site.clean_page(html)  # the author's HTML only: our blocks are placed after
         sid = self._pages.get(page.file.src_uri)
+        # Hovers are added to the author's part and to each block on its own (a block is whole
+        # elements, so this is what one pass over the page gives): the chronology's, as placed,
+        # is then known, and the search index can read it without its markup.
+        html = abbreviations.add_hover(html, self._hover)
         for name, block in self._blocks.pop(page.file.src_uri, {}).items():
             holder = self._placeholder(name)
+            block = self._with_hover(name, block)
             html = html.replace(f"<p>{holder}</p>", block).replace(holder, block)
-        html = abbreviations.add_hover(html, self._hover)
+            if self._light_search:
+                self._search_reads(page.file.src_uri, block)
         if sid:
             html = site.finish_section(self.case, sid, html)
             self._print_html[sid] = html
@@ -327,6 +362,53 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
             anonymised = self.case.config.edition == ANONYMISED
             html = preview.findings_banner(shown, anonymised=anonymised) + html
         return site.banner(self.case, self.status) + html
+
+    def _with_hover(self, name: str, block: str) -> str:
+        """The block with its abbreviations' hovers; the preview's last one when the block and
+        the terms are as they were."""
+        if name not in self._drawn:  # only blocks kept between rebuilds are worth keeping
+            return abbreviations.add_hover(block, self._hover)
+        kept = self._hovered.get(name)
+        if kept is not None and kept[1] == self._hover:
+            if kept[0] is block:
+                return kept[2]
+            rows = kept[3]  # the block changed: hover again only the rows that did
+        else:
+            rows = {}
+        hovered = site.add_hover_by_row(block, self._hover, rows)
+        self._hovered[name] = (block, dict(self._hover), hovered, rows)
+        return hovered
+
+    # --- the search index -------------------------------------------------------------------
+
+    def _search_reads(self, src_uri: str, block: str) -> None:
+        """Let the search index read a large block without its markup (imr_site.publish.search)."""
+        if len(block) < LIGHT_SEARCH_FROM:
+            return
+        kept = self._index_markup_kept
+        markup = kept[1] if kept is not None and kept[0] is block else search.index_markup(block)
+        if self.command == "serve":
+            self._index_markup_kept = (block, markup)
+        if markup is not None:
+            self._index_markup[src_uri] = (block, markup)
+
+    @event_priority(50)  # just before Material's search plugin reads the page
+    def _search_reads_light_markup(self, context, *, page, config, nav):
+        swap = self._index_markup.get(page.file.src_uri)
+        if swap is not None and swap[0] in page.content:
+            page.content = page.content.replace(swap[0], swap[1], 1)
+        else:
+            self._index_markup.pop(page.file.src_uri, None)
+        return context
+
+    @event_priority(-50)  # once it has: the page as readers see it, before the theme writes it
+    def _readers_see_the_page(self, context, *, page, config, nav):
+        swap = self._index_markup.pop(page.file.src_uri, None)
+        if swap is not None:
+            page.content = page.content.replace(swap[1], swap[0], 1)
+        return context
+
+    on_page_context = CombinedEvent(_search_reads_light_markup, _readers_see_the_page)
 
     # --- after the site ---------------------------------------------------------------------
 
@@ -453,6 +535,21 @@ class IMRPlugin(BasePlugin[IMRPluginConfig]):
         if data.is_dir():
             server.watch(str(data))
         return server
+
+
+# A block this long (in characters) is read by the search index without its markup: below it the
+# saving is too small to matter (the example's chronology is about 60,000).
+LIGHT_SEARCH_FROM = 20_000
+
+
+def _only_material_search_reads_pages(config) -> bool:
+    """Whether Material's search plugin is the only other plugin that sees pages' HTML between
+    the two halves of ``on_page_context``: another plugin must never see the search's markup."""
+    handlers = config.plugins.events.get("page_context", [])
+    others = [h for h in handlers if not isinstance(getattr(h, "__self__", None), IMRPlugin)]
+    return len(others) == 1 and type(others[0].__self__).__module__.startswith(
+        "material.plugins.search"
+    )
 
 
 def _theme_and_plugin_files(files: Files, config) -> set[str]:
