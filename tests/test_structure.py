@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -285,3 +286,228 @@ def test_section_without_front_matter_is_named(case_dir):
     assert [(f.code, f.file, f.line) for f in found] == [("SEC001", rel, 1)]
     assert f"{rel} has no front matter" in found[0].message
     assert "`section: learning`" in found[0].message
+
+
+# --- every rule of the parts at once, each message in full -------------------------------------
+
+A = "Practitioners recorded what they saw and acted on it the same day, as the records show."
+
+
+def test_every_section_rule_names_the_place_and_says_what_to_do(tmp_path):
+    """One case with a fault of each kind: the whole list of findings of the sections' rules,
+    in order, word for word (the author reads these and acts on them)."""
+    from complete_case import MKDOCS_YML, write_case
+
+    from imr_site.sections import checks
+
+    settings = (
+        MKDOCS_YML.replace("SAR-TEST-1", "IMR")
+        .replace("        end: 2024-03-31\n", "")
+        .replace("Test Agency", '""')
+    )
+    root = write_case(tmp_path / "c", mkdocs_yml=settings, signed=dt.date(2025, 6, 30))
+    docs = root / "docs"
+
+    def edit(name, old, new):
+        page = docs / name
+        text = page.read_text()
+        assert old in text, (name, old)
+        page.write_text(text.replace(old, new, 1))
+
+    (docs / "notes.md").write_text("# Notes\n\nSome notes.\n")
+    (docs / "12-bogus.md").write_text("---\nsection: bogus\nstatus: draft\n---\n# Bogus\n\nText.\n")
+    (docs / "13-analysis-2.md").write_text(
+        "---\nsection: analysis\nstatus: draft\n---\n# 4. Analysis of agency involvement\n\nText.\n"
+    )
+    (docs / "07-learning.md").unlink()
+    lost = docs / "06-recommendations.md"
+    lost.write_text(lost.read_text().split("---\n", 2)[2])  # its front matter lost
+    edit("04-source_documentation.md", "section: source_documentation\n", "")
+    edit("01-organisational_context.md", "# Organisational context", "# Context")
+    edit("05-analysis.md", "## Sensitivity to the adult's needs\n", "## Needs of the adult\n")
+    edit("05-analysis.md", "## Training\n", "## Trainnig\n")
+    edit("05-analysis.md", "## Partnership working\n", "## Something else\n")
+    edit(
+        "05-analysis.md",
+        "## Management and supervision\n\n",
+        "## Management and supervision\n\n<!-- a note -->\n\n## Sensitivity extra\n\n",
+    )
+    edit(
+        "08-action_plan.md", "## Indirect actions\n\n" + A, "## Indirect actions\n\n**N/A** as none"
+    )
+    edit(
+        "08-action_plan.md",
+        "## Monitoring the action plan\n\n" + A,
+        "## Monitoring the action plan\n\nNot applicable because no actions were needed here at all",
+    )
+    edit("00-introduction.md", '  contact: "Contact details of author value"\n', "")
+    edit("00-introduction.md", "completion_date: 2025-06-30", "completion_date: soon")
+    edit(
+        "00-introduction.md",
+        "\n" + A,
+        "\n[Write here: the reason for this review, the adult's circumstances and who asked for "
+        "the review]",
+    )
+    edit("10-date.md", "chronology_complete: yes", "chronology_complete: no")
+    edit("09-signoff.md", 'role: "role value"', "role: TBC")
+    edit(
+        "02-factual_summary.md",
+        "## Factual summary of agency involvement\n",
+        "## Factual summary of agency involvement [Write here: title]\n",
+    )
+    edit("02-factual_summary.md", A, "The team will confirm the date (TBC) with the GP.")
+    edit(
+        "index.md",
+        "A test case.",
+        "This is the home page of your Individual Management Review (IMR). Before you share the "
+        "report,\nreplace this page's text with a short note for your readers: what the report "
+        "is, which review it\nis for, its status (draft or final) and how to find their way "
+        "around it.",
+    )
+    found = checks.check(load_case(root))
+    assert [(f.code, f.file, f.line, f.message) for f in found] == [
+        (
+            "FLD001",
+            "mkdocs.yml",
+            None,
+            "`case_reference` is not set in the imr plugin options in mkdocs.yml. Fill it in: it appears on the cover and every page, and the chronology is checked against it.",
+        ),
+        (
+            "FLD001",
+            "mkdocs.yml",
+            None,
+            "`review_period: end` is not set in the imr plugin options in mkdocs.yml. Fill it in: it appears on the cover and every page, and the chronology is checked against it.",
+        ),
+        (
+            "SEC003",
+            "docs/12-bogus.md",
+            2,
+            "`section: bogus` is not a part of this template. Use one of: introduction, organisational_context, factual_summary, chronology, source_documentation, analysis, recommendations, learning, action_plan, signoff, date, abbreviations, supplementary_report.",
+        ),
+        (
+            "SEC002",
+            "docs/13-analysis-2.md",
+            2,
+            "docs/05-analysis.md already fills section 'analysis'. Merge the two files or change `section:` in one of them.",
+        ),
+        (
+            "SEC004",
+            "docs/notes.md",
+            1,
+            "this page has no `section:` in its front matter, so it is not part of the report and will not be in the PDF.",
+        ),
+        (
+            "PLH001",
+            "docs/02-factual_summary.md",
+            8,
+            "'TBC' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "PLH001",
+            "docs/09-signoff.md",
+            7,
+            "'TBC' is a placeholder in the front matter: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "TPL001",
+            "docs/index.md",
+            3,
+            "this paragraph is the template's text, unchanged ('This is the home page of your Individual Management Revie...'): replace it with your own words, or delete it.",
+        ),
+        (
+            "HDG005",
+            "docs/00-introduction.md",
+            22,
+            "template text is still here: [Write here: the reason for this review, the adult's circumstances ...] Replace it with your own words.",
+        ),
+        (
+            "FLD001",
+            "mkdocs.yml",
+            None,
+            "'Name of agency' is not filled in. Add `agency:` to the imr plugin options in mkdocs.yml.",
+        ),
+        (
+            "FLD001",
+            "docs/00-introduction.md",
+            12,
+            "'Contact details of author' is not filled in. Add `author.contact:` to the front matter of this file.",
+        ),
+        (
+            "FLD002",
+            "docs/00-introduction.md",
+            17,
+            "'Date of IMR completion' is 'soon', which is not a date. Write it as YYYY-MM-DD.",
+        ),
+        (
+            "HDG001",
+            "docs/01-organisational_context.md",
+            6,
+            "the first level-1 heading should be '# Organisational context' (it is 'Context').",
+        ),
+        (
+            "HDG002",
+            "docs/02-factual_summary.md",
+            10,
+            "the heading '## Factual summary of agency involvement' is missing from 1. Factual & contextual summary; did you mean 'Factual summary of agency involvement [Write here: title]' here? Write it as '## Factual summary of agency involvement' so that it is recognised.",
+        ),
+        (
+            "HDG005",
+            "docs/02-factual_summary.md",
+            10,
+            "template text is still here: [Write here: title] Replace it with your own words.",
+        ),
+        (
+            "SEC001",
+            "docs/04-source_documentation.md",
+            1,
+            "docs/04-source_documentation.md has no `section:` in its front matter, so nothing fills '3. Source documentation'; add `section: source_documentation` (and `status: draft`) between two '---' lines at the top of the file.",
+        ),
+        (
+            "HDG002",
+            "docs/05-analysis.md",
+            14,
+            "the heading '## Q1 Sensitivity to the adult's needs' is missing from 4. Analysis of agency involvement (the question: Were practitioners sensitive to the needs of the vulnerable adult? What knowledge did they show about the potential indicators of abuse or neglect and what evidence was there that they would know what to do if they had a concern?). Add it with your answer under it.",
+        ),
+        (
+            "HDG002",
+            "docs/05-analysis.md",
+            54,
+            "the heading '## Q12 Training' is missing from 4. Analysis of agency involvement; did you mean 'Trainnig' here? Write it as '## Q12 Training' so that it is recognised.",
+        ),
+        (
+            "HDG003",
+            "docs/05-analysis.md",
+            58,
+            "'Q13 Management and supervision' has nothing written under it. Answer it, or write 'Not applicable' with the reason.",
+        ),
+        (
+            "HDG002",
+            "docs/05-analysis.md",
+            69,
+            "the heading '## Q14 Partnership working' is missing from 4. Analysis of agency involvement (the question: Are there any implications for partnership working between agencies? State what the issues are and which agencies are affected.). Add it with your answer under it.",
+        ),
+        (
+            "SEC001",
+            "docs/06-recommendations.md",
+            1,
+            "docs/06-recommendations.md has no front matter, so nothing fills '5. Recommendations for action'; add `section: recommendations` (and `status: draft`) between two '---' lines at the top of the file.",
+        ),
+        (
+            "SEC001",
+            None,
+            None,
+            "no file fills '6. Learning'. Add a Markdown file in docs/ with `section: learning` in its front matter.",
+        ),
+        (
+            "HDG004",
+            "docs/08-action_plan.md",
+            14,
+            "'Indirect actions' says it does not apply but gives no reason. The guidance asks for the reason: write 'Not applicable because ...'.",
+        ),
+        (
+            "FLD003",
+            "docs/10-date.md",
+            5,
+            "'The chronology has been fully completed' must be confirmed: set `chronology_complete: yes` once it is true.",
+        ),
+    ]
