@@ -46,6 +46,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "build" / "mutation"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 @dataclass(frozen=True)
@@ -298,18 +299,22 @@ def run_mutmut(work: Path, workers: int, stuck_after: float, env: dict, log) -> 
     return watch
 
 
-def run_fresh(work: Path, name: str, stuck_after: float, env: dict) -> int:
-    """Run one mutant's tests in a new Python process; mutmut's exit code for the verdict."""
+def run_fresh(
+    work: Path, name: str, stuck_after: float, env: dict, tests: list[str] | None = None
+) -> int:
+    """Run one mutant's tests in a new Python process; mutmut's exit code for the verdict.
+    ``tests`` defaults to those mutmut found reaching the mutated function."""
     stats = json.loads((work / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
     durations = stats["duration_by_test"]
-    tests = sorted(
-        stats["tests_by_mangled_function_name"].get(name.partition("__mutmut_")[0], []),
-        key=lambda t: durations.get(t, 0.0),
-    )
+    if tests is None:
+        tests = sorted(
+            stats["tests_by_mangled_function_name"].get(name.partition("__mutmut_")[0], []),
+            key=lambda t: durations.get(t, 0.0),
+        )
     if not tests:
         return NO_TESTS_CODE
     # Time for the session's fixtures (the example case is built once) and the tests themselves.
-    limit = 300 + 20 * sum(durations.get(t, 0.0) for t in tests)
+    limit = 300 + 20 * sum(durations.get(t, 0.0) for t in tests if "::" in t)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", *PYTEST_LIKE_MUTMUT, *tests],
         cwd=work / "mutants",
@@ -335,57 +340,90 @@ def mutmut_status(code) -> str:
     return status_by_exit_code[code]
 
 
+def group_folder(name: str, group: Group) -> Path:
+    if group.modules == GROUPS[name].modules:
+        return OUT / name
+    return OUT / ".".join([name, *(module_slug(m) for m in group.modules)])  # --only: its own
+
+
 def run_group(name: str, group: Group, workers: int = 1, stuck_after: float = 10.0) -> dict:
     """Each module's result: killed / total, the survivors, the mutants re-run fresh."""
-    work = OUT / name
-    if group.modules != GROUPS[name].modules:  # --only: a folder of its own, kept
-        work = OUT / ".".join([name, *(module_slug(m) for m in group.modules)])
+    work = group_folder(name, group)
     scratch_copy(work)
     pyproject = work / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
     if "[tool.mutmut]" in text:
         text = text.split("\n[tool.mutmut]")[0] + "\n"
     pyproject.write_text(text + mutmut_config(group), encoding="utf-8")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     log = work / "mutmut.log"
     with log.open("w", encoding="utf-8") as out:
-        watch = run_mutmut(work, workers, stuck_after, env, out)
+        watch = run_mutmut(work, workers, stuck_after, ENV, out)
     modules = {}
     for module in group.modules:
-        meta_file = work / "mutants" / f"{module}.meta"
-        if not meta_file.is_file():
+        if not (work / "mutants" / f"{module}.meta").is_file():
             modules[module] = {"error": f"mutmut made no mutants (see {log})"}
             continue
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        codes = meta["exit_code_by_key"]
+
         # Hung, not failed: the stopped workers, and the timeouts of workers idle at the end.
-        again = [
-            k
-            for k, code in codes.items()
-            if k in watch.stopped
-            or (mutmut_status(code) == "timeout" and watch.idle_at_end.get(k, 0) >= 3 * POLL)
-        ]
-        rerun = {}
-        for k in sorted(again):
-            codes[k] = run_fresh(work, k, stuck_after, env)
-            rerun[k] = mutmut_status(codes[k])
-            print(f"  {k}: run again in a fresh process: {rerun[k]}", flush=True)
-        if rerun:  # so that `mutmut results` and `mutmut browse` say the same
-            meta_file.write_text(json.dumps(meta, indent=4), encoding="utf-8")
-        status = {k: mutmut_status(code) for k, code in codes.items()}
-        # Killed: a test failed, or the mutant hung or crashed the tests. Anything else (the
-        # tests passed, no test reached it, not run) is a mutant the suite did not notice.
-        survived = sorted(k for k, s in status.items() if s not in NOTICED)
-        modules[module] = {
-            "total": len(codes),
-            "killed": len(codes) - len(survived),
-            "timeouts": sum(1 for s in status.values() if s == "timeout"),
-            "survived": survived,
-            "not_reached": sorted(k for k in survived if status[k] == "no tests"),
-            "rerun_fresh": rerun,
-            "folder": str(work),
-        }
+        def hung(k, code):
+            idle = watch.idle_at_end.get(k, 0) >= 3 * POLL
+            return k in watch.stopped or (mutmut_status(code) == "timeout" and idle)
+
+        modules[module] = module_result(
+            work, module, hung, lambda k: run_fresh(work, k, stuck_after, ENV)
+        )
     return modules
+
+
+def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
+    """The survivors of the last run, each run again in a fresh process against the tests as
+    they are now (the group's whole test files: mutmut's map of which test reaches what is
+    from the last run, and new tests are not in it). Kills are recorded; the rest stand."""
+    work = group_folder(name, group)
+    shutil.rmtree(work / "mutants" / "tests")
+    shutil.copytree(
+        REPO / "tests", work / "mutants" / "tests", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    modules = {}
+    for module in group.modules:
+        if not (work / "mutants" / f"{module}.meta").is_file():
+            modules[module] = {"error": f"no earlier run of {module} in {work}"}
+            continue
+        modules[module] = module_result(
+            work,
+            module,
+            lambda k, code: mutmut_status(code) not in NOTICED,
+            lambda k: run_fresh(work, k, stuck_after, ENV, list(group.tests)),
+        )
+    return modules
+
+
+def module_result(work: Path, module: str, again, fresh) -> dict:
+    """One module's score from mutmut's record, after running again each mutant for which
+    again(name, exit code) holds with fresh(name) (whose verdict is recorded in its place)."""
+    meta_file = work / "mutants" / f"{module}.meta"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    codes = meta["exit_code_by_key"]
+    rerun = {}
+    for k in sorted(k for k, code in codes.items() if again(k, code)):
+        codes[k] = fresh(k)
+        rerun[k] = mutmut_status(codes[k])
+        print(f"  {k}: run again in a fresh process: {rerun[k]}", flush=True)
+    if rerun:  # so that `mutmut results` and `mutmut browse` say the same
+        meta_file.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+    status = {k: mutmut_status(code) for k, code in codes.items()}
+    # Killed: a test failed, or the mutant hung or crashed the tests. Anything else (the
+    # tests passed, no test reached it, not run) is a mutant the suite did not notice.
+    survived = sorted(k for k, s in status.items() if s not in NOTICED)
+    return {
+        "total": len(codes),
+        "killed": len(codes) - len(survived),
+        "timeouts": sum(1 for s in status.values() if s == "timeout"),
+        "survived": survived,
+        "not_reached": sorted(k for k in survived if status[k] == "no tests"),
+        "rerun_fresh": rerun,
+        "folder": str(work),
+    }
 
 
 def module_slug(module: str) -> str:
@@ -460,6 +498,12 @@ def main(argv: list[str] | None = None) -> int:
         help="stop a worker whose processes used no CPU for this long, and run its mutant "
         "again in a fresh process (default 10; under mutmut's shortest timeout, 15)",
     )
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="run no mutmut: run the survivors of the last run of these modules again, each in "
+        "a fresh process against the tests as they are now, and update the report",
+    )
     args = parser.parse_args(argv)
     if args.list:
         for name, g in GROUPS.items():
@@ -478,7 +522,12 @@ def main(argv: list[str] | None = None) -> int:
         groups = {name: g for name, g in groups.items() if g.modules}
         if not groups:
             parser.error("--only names no module of the chosen groups (see --list)")
-    ran = {name: run_group(name, g, args.workers, args.stuck_after) for name, g in groups.items()}
+    if args.recheck:
+        ran = {name: recheck_group(name, g, args.stuck_after) for name, g in groups.items()}
+    else:
+        ran = {
+            name: run_group(name, g, args.workers, args.stuck_after) for name, g in groups.items()
+        }
     report = merged_report(ran)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")

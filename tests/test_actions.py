@@ -1049,10 +1049,10 @@ NO_RECS = (
             "# 5. Recommendations\n\n## Case review recommendations\n\nNone yet.\n",
             [EMPTY_PLAN, NO_RECS],
         ),
-        # an empty part: the next part's title (here a setext heading) is not its text
+        # an empty part: the next part's words are not its own
         (
             "# 5. Recommendations\n\n## Case review recommendations\n\n"
-            "Not applicable to us\n--------------------\n\nText.\n",
+            "## Other agencies\n\nNot applicable to us: the panel covers them.\n",
             [EMPTY_PLAN, NO_RECS],
         ),
     ],
@@ -1075,3 +1075,15 @@ def test_a_missing_plan_says_to_add_the_file_and_no_introduction_means_no_stale_
     root = make_case(tmp_path / "b", actions=GOOD_ACTION.replace("2026-03-31", "2020-03-31"))
     (root / "docs" / "01-introduction.md").unlink()
     assert ours(load_case(root)) == []
+
+
+def test_an_unknown_field_only_loosely_like_a_real_one_gets_the_list_not_a_guess(tmp_path):
+    """'comment' is as near to `recommendations:` as difflib's default cut-off allows: a guess
+    there would send the author to the wrong field."""
+    actions = GOOD_ACTION.replace(
+        "  status: not started\n", "  status: not started\n  comment: x\n"
+    )
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        ("ACT014", 18, f"A2: `comment:` {KEPT} The fields are: {', '.join(FIELDS)}.")
+    ]

@@ -233,3 +233,98 @@ def test_office_attachment_is_read(tmp_path):
     }
     (site / "broken.xlsx").write_bytes(b"not a zip")
     assert scan_output(site, IDS)[1]
+
+
+def test_every_part_of_an_office_document_is_named_in_the_leak(tmp_path):
+    """Each part of a Word document is read and named as the author would look for it; a
+    folder, binary data and the zip's own member names are handled as such."""
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    parts = {
+        "word/document.xml": ("<w:t>Sarah Marsh</w:t>", "document text"),
+        "word/header1.xml": ("<w:t>Sarah Marsh</w:t>", "page header"),
+        "word/footer2.xml": ("<w:t>Sarah Marsh</w:t>", "page footer"),
+        "word/footnotes.xml": ("<w:t>Sarah Marsh</w:t>", "footnotes"),
+        "word/endnotes.xml": ("<w:t>Sarah Marsh</w:t>", "endnotes"),
+        "word/comments.xml": ("<w:t>Sarah Marsh</w:t>", "comments"),
+        "docProps/core.xml": ("<dc:creator>Sarah Marsh</dc:creator>", "document properties"),
+        "docProps/app.xml": ("<Company>Sarah Marsh</Company>", "document properties"),
+        "docProps/custom.xml": ("<vt:lpwstr>Sarah Marsh</vt:lpwstr>", "document properties"),
+        "word/_rels/document.xml.rels": ("<Rel>Sarah Marsh</Rel>", "link addresses"),
+        "media/notes.txt": ("Sarah Marsh", "attachment"),
+    }
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        for name, (text, _) in parts.items():
+            z.writestr(name, text)
+        z.writestr("media/", "")  # a folder
+        z.writestr("media/image.bin", b"\x00\x01Sarah Marsh")  # binary: not read as text
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    got = {(leak.where, leak.found) for leak in leaks}
+    assert got == {(where, "Sarah Marsh") for _, where in parts.values()}
+
+
+def test_office_attributes_and_link_addresses_are_read(tmp_path):
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("word/document.xml", '<wp:docPr id="1" descr="Photo of Alice Brownlow"/>')
+        z.writestr(
+            "word/_rels/document.xml.rels",
+            '<Relationship Id="r1" Target="mailto:sarah_marsh@trust.nhs.uk"/>',
+        )
+        z.writestr("media/sarah-marsh.txt", "nothing")
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert sorted((leak.where, leak.found) for leak in leaks) == [
+        ("attachment (member name)", "sarah"),
+        ("document text (alt text, links)", "Alice Brownlow"),
+        ("link addresses (links)", "sarah marsh"),
+    ]
+
+
+def test_a_damaged_office_file_or_pdf_is_a_problem_not_a_pass(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "broken.xlsx").write_bytes(b"not a zip")
+    assert scan_output(site, IDS) == (
+        [],
+        ["broken.xlsx: the attachment cannot be opened to check it (File is not a zip file)"],
+    )
+    from imr_site.people.leaks import pdf_texts
+
+    assert pdf_texts(tmp_path / "gone.pdf") == (
+        [],
+        ["the PDF cannot be opened to check it for names (No such file or directory)."],
+    )
+
+
+def test_leak_findings_name_the_output_file_and_what_was_found():
+    from imr_site.people.leaks import Leak, leak_findings
+
+    leaks = [Leak("index.html", "page text", "Sarah Marsh", "name of DN2 in the people key")]
+    problems = ["report.pdf: the PDF cannot be read, so it cannot be checked for names: damaged"]
+    found = leak_findings(leaks, problems, "site-anon/")
+    assert [(f.code, f.severity.value, f.file, f.line, f.message) for f in found] == [
+        (
+            "ANO002",
+            "error",
+            "site-anon/index.html",
+            None,
+            "the anonymised edition contains 'Sarah Marsh' (name of DN2 in the people key) in "
+            "its page text.",
+        ),
+        (
+            "ANO002",
+            "error",
+            None,
+            None,
+            "the anonymised edition could not be checked: report.pdf: the PDF cannot be read, so "
+            "it cannot be checked for names: damaged",
+        ),
+    ]
+    assert [f.file for f in leak_findings(leaks, [])] == ["index.html"]
