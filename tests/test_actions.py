@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from panel_case import panel_fixture  # noqa: F401 (the panel fixture)
 
 from imr_site.actions.io import ExportError, export_actions, fix_dates
 from imr_site.actions.model import FIELDS, normalise_status, read_date
@@ -1086,4 +1087,64 @@ def test_an_unknown_field_only_loosely_like_a_real_one_gets_the_list_not_a_guess
     case = load_case(make_case(tmp_path, actions=actions))
     assert [(f.code, f.line, f.message) for f in ours(case)] == [
         ("ACT014", 18, f"A2: `comment:` {KEPT} The fields are: {', '.join(FIELDS)}.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "count, have",
+    [(10, "R1, R2, R3, R4, R5, R6, R7, R8, R9, R10"), (0, "none found")],
+)
+def test_a_reference_to_no_recommendation_lists_those_there_are_in_order(tmp_path, count, have):
+    recs = "# 5. Recommendations for action\n\n## Case review recommendations\n\n" + "".join(
+        f"### R{n}. Audit record number {n}\nAudit 10 records a quarter.\n\n"
+        for n in range(1, count + 1)
+    )
+    actions = GOOD_ACTION.split("- ref: A2")[0].replace("[R1]", "[R11]")
+    found = [
+        (f.code, f.line, f.message) for f in ours(load_case(make_case(tmp_path, recs, actions)))
+    ]
+    assert found[0] == (
+        "ACT008",
+        2,
+        "A1 serves R11, but there is no recommendation R11 in the recommendations section "
+        f"(it has: {have}).",
+    )
+
+
+def test_a_report_whose_template_has_no_action_plan_gets_no_action_findings(panel):
+    """The review panel's integrated chronology (spec sab-panel) has no action plan part and
+    no data/actions.yml: nothing asks for one. Given an action plan, it is still checked."""
+    assert ours(load_case(panel)) == []
+    (panel / "data").mkdir(exist_ok=True)
+    (panel / "data" / "actions.yml").write_text("- ref: A1\n")
+    assert [f.code for f in ours(load_case(panel))][:1] == ["ACT003"]
+
+
+def test_the_recommendations_are_read_under_their_own_heading_not_an_earlier_one(tmp_path):
+    recs = "# 5. Recommendations\n\n## Background to the recommendations\n\nText.\n\n" + RECS.split(
+        "# 5. Recommendations for action\n\n"
+    )[1].replace("    ", "")
+    case = load_case(make_case(tmp_path, recs=recs))
+    assert ours(case) == []
+    assert [r.ref for r in parse_recommendations(case.section("recommendations"), case)[0]] == [
+        "R1",
+        "R2",
+    ]
+
+
+def test_placeholders_in_the_action_plan_are_found_where_they_stand(tmp_path):
+    actions = GOOD_ACTION.replace("audit 10 records", "audit TBA records")
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.file, f.line) for f in run_checks(case) if f.code == "PLH001"] == [
+        ("PLH001", "data/actions.yml", 12)
+    ]
+
+
+def test_a_recommendation_with_a_title_only_is_not_empty_and_no_title_at_all_is_line_one(tmp_path):
+    recs = RECS + "\n    ### R3. Share the audit results with the board\n"
+    case = load_case(make_case(tmp_path / "a", recs=recs))
+    assert codes_at(case) == [("REC003", "docs/05-recommendations.md", 15)]
+    case = load_case(make_case(tmp_path / "b", recs="Some words and no headings.\n"))
+    assert [(c, f, line) for c, f, line in codes_at(case) if c == "REC006"] == [
+        ("REC006", "docs/05-recommendations.md", 1)
     ]
