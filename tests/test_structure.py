@@ -511,3 +511,31 @@ def test_every_section_rule_names_the_place_and_says_what_to_do(tmp_path):
             "'The chronology has been fully completed' must be confirmed: set `chronology_complete: yes` once it is true.",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    "answer, answered",
+    [
+        (A, True),
+        ("[Write here: what training was given]", False),
+        ("A start. [Write here: what training was given]", False),
+        ("", False),
+        ("N/A", False),
+        ("Not applicable because no training was relevant here.", True),
+    ],
+)
+def test_a_question_counts_as_answered_as_the_rules_judge_it(tmp_path, answer, answered):
+    """The Review status page counts answered questions with is_answered: a prompt left in, no
+    words, or 'not applicable' without a reason is not an answer."""
+    from complete_case import write_case
+
+    from imr_site.sections.checks import is_answered
+
+    root = write_case(tmp_path / "c")
+    page = next((root / "docs").glob("*-analysis.md"))
+    page.write_text(page.read_text().replace("## Training\n\n" + A, "## Training\n\n" + answer))
+    analysis = load_case(root).section("analysis")
+    heading = next(h for h in analysis.headings if h.text == "Training")
+    following = next(h for h in analysis.headings if h.line > heading.line)
+    assert following.level == 2  # the answer ends at the next question
+    assert is_answered(load_case(root), analysis, heading) is answered
