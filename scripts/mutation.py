@@ -393,7 +393,7 @@ def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
             work,
             module,
             lambda k, code: mutmut_status(code) not in NOTICED,
-            lambda k: run_fresh(work, k, stuck_after, ENV, list(group.tests)),
+            lambda k: run_fresh(work, k, stuck_after, ENV, list(GROUPS[name].tests)),
         )
     return modules
 
@@ -499,6 +499,14 @@ def main(argv: list[str] | None = None) -> int:
         "again in a fresh process (default 10; under mutmut's shortest timeout, 15)",
     )
     parser.add_argument(
+        "--tests",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="run mutmut with these test files only (repeatable; say, the module's own), which "
+        "is much faster; then --recheck runs the survivors against all the group's test files",
+    )
+    parser.add_argument(
         "--recheck",
         action="store_true",
         help="run no mutmut: run the survivors of the last run of these modules again, each in "
@@ -522,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
         groups = {name: g for name, g in groups.items() if g.modules}
         if not groups:
             parser.error("--only names no module of the chosen groups (see --list)")
+    if args.tests:
+        groups = {name: Group(g.modules, tuple(args.tests), g.goal) for name, g in groups.items()}
     if args.recheck:
         ran = {name: recheck_group(name, g, args.stuck_after) for name, g in groups.items()}
     else:

@@ -315,6 +315,7 @@ def test_every_section_rule_names_the_place_and_says_what_to_do(tmp_path):
         page.write_text(text.replace(old, new, 1))
 
     (docs / "notes.md").write_text("# Notes\n\nSome notes.\n")
+    (docs / "README.md").write_text("# For editors\n\nHow this folder is laid out.\n")  # no SEC004
     (docs / "12-bogus.md").write_text("---\nsection: bogus\nstatus: draft\n---\n# Bogus\n\nText.\n")
     (docs / "13-analysis-2.md").write_text(
         "---\nsection: analysis\nstatus: draft\n---\n# 4. Analysis of agency involvement\n\nText.\n"
