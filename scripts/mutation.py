@@ -377,8 +377,9 @@ def run_group(name: str, group: Group, workers: int = 1, stuck_after: float = 10
 
 def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
     """The survivors of the last run, each run again in a fresh process against the tests as
-    they are now (the group's whole test files: mutmut's map of which test reaches what is
-    from the last run, and new tests are not in it). Kills are recorded; the rest stand."""
+    they are now (the whole test files, the group's or --tests: mutmut's map of which test
+    reaches what is from the last run, and new tests are not in it). Kills are recorded; the
+    rest stand."""
     work = group_folder(name, group)
     shutil.rmtree(work / "mutants" / "tests")
     shutil.copytree(
@@ -393,7 +394,7 @@ def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
             work,
             module,
             lambda k, code: mutmut_status(code) not in NOTICED,
-            lambda k: run_fresh(work, k, stuck_after, ENV, list(GROUPS[name].tests)),
+            lambda k: run_fresh(work, k, stuck_after, ENV, list(group.tests)),
         )
     return modules
 
@@ -503,8 +504,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="FILE",
-        help="run mutmut with these test files only (repeatable; say, the module's own), which "
-        "is much faster; then --recheck runs the survivors against all the group's test files",
+        help="run mutmut (or --recheck) with these test files only, not the group's (repeatable; "
+        "say, the module's own): much faster, and a survivor may be one another file kills",
     )
     parser.add_argument(
         "--recheck",

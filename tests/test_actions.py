@@ -1148,3 +1148,54 @@ def test_a_recommendation_with_a_title_only_is_not_empty_and_no_title_at_all_is_
     assert [(c, f, line) for c, f, line in codes_at(case) if c == "REC006"] == [
         ("REC006", "docs/05-recommendations.md", 1)
     ]
+
+
+def test_a_reference_used_twice_points_at_both_ref_lines_and_an_empty_list_is_missing(tmp_path):
+    actions = """\
+        - recommendations: [R1]
+          ref: A1
+          action: Audit 20 referrals for triage within one day
+          agency: Adult Social Care
+          lead: Priya Shah
+          timescale: 2026-03-31
+          monitoring: SAB subgroup
+          status: not started
+        - recommendations: [R2]
+          action: Audit 10 capacity records
+          ref: A1
+          agency: []
+          lead: Tom Reed
+          timescale: 2026-06-30
+          monitoring: SAB subgroup
+          status: not started
+    """
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        (
+            "ACT002",
+            11,
+            "A1 is used twice: here and on line 2. Give this action the next free reference; "
+            "recommendations and reviewers find actions by it.",
+        ),
+        ("ACT003", 12, "A1 has no 'Agency to implement'. Add `agency:` to it."),
+    ]
+
+
+def test_an_action_due_on_the_completion_date_is_not_yet_stale(tmp_path):
+    actions = GOOD_ACTION.replace("timescale: 2026-03-31", "timescale: 2026-02-01")
+    case = load_case(make_case(tmp_path / "on", actions=actions, completion_date="2026-02-01"))
+    assert codes_at(case) == []
+    case = load_case(make_case(tmp_path / "after", actions=actions, completion_date="2026-02-02"))
+    assert codes_at(case) == [("ACT006", "data/actions.yml", 6)]
+
+
+def test_an_empty_status_is_a_missing_status_at_its_line(tmp_path):
+    actions = GOOD_ACTION.replace("  status: not started\n", '  status: ""\n')
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        (
+            "ACT003",
+            17,
+            "A2 has no status. Add `status:` with one of: not started, in progress, complete.",
+        )
+    ]
