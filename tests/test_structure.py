@@ -316,9 +316,9 @@ def test_every_section_rule_names_the_place_and_says_what_to_do(tmp_path):
 
     (docs / "notes.md").write_text("# Notes\n\nSome notes.\n")
     (docs / "README.md").write_text("# For editors\n\nHow this folder is laid out.\n")  # no SEC004
-    (docs / "12-bogus.md").write_text("---\nsection: bogus\nstatus: draft\n---\n# Bogus\n\nText.\n")
+    (docs / "12-bogus.md").write_text("---\nstatus: draft\nsection: bogus\n---\n# Bogus\n\nText.\n")
     (docs / "13-analysis-2.md").write_text(
-        "---\nsection: analysis\nstatus: draft\n---\n# 4. Analysis of agency involvement\n\nText.\n"
+        "---\nstatus: draft\nsection: analysis\n---\n# 4. Analysis of agency involvement\n\nText.\n"
     )
     (docs / "07-learning.md").unlink()
     lost = docs / "06-recommendations.md"
@@ -382,13 +382,13 @@ def test_every_section_rule_names_the_place_and_says_what_to_do(tmp_path):
         (
             "SEC003",
             "docs/12-bogus.md",
-            2,
+            3,
             "`section: bogus` is not a part of this template. Use one of: introduction, organisational_context, factual_summary, chronology, source_documentation, analysis, recommendations, learning, action_plan, signoff, date, abbreviations, supplementary_report.",
         ),
         (
             "SEC002",
             "docs/13-analysis-2.md",
-            2,
+            3,
             "docs/05-analysis.md already fills section 'analysis'. Merge the two files or change `section:` in one of them.",
         ),
         (
@@ -540,3 +540,60 @@ def test_a_question_counts_as_answered_as_the_rules_judge_it(tmp_path, answer, a
     following = next(h for h in analysis.headings if h.line > heading.line)
     assert following.level == 2  # the answer ends at the next question
     assert is_answered(load_case(root), analysis, heading) is answered
+
+
+@pytest.mark.parametrize(
+    "written, line, message",
+    [
+        # a misspelling at level 3 is not the question's heading: no 'did you mean'
+        (
+            "### Trainnig\n",
+            58,
+            "the heading '## Q12 Training' is missing from 4. Analysis of agency involvement (the question: Are there any issues/implications related to training?). Add it with your answer under it.",
+        ),
+        # two as close: the first is named
+        (
+            "## Trainnig\n\nText here.\n\n## Trainign\n",
+            54,
+            "the heading '## Q12 Training' is missing from 4. Analysis of agency involvement; did you mean 'Trainnig' here? Write it as '## Q12 Training' so that it is recognised.",
+        ),
+        # as close as 0.8 is close enough
+        (
+            "## Trainingxxxx\n",
+            54,
+            "the heading '## Q12 Training' is missing from 4. Analysis of agency involvement; did you mean 'Trainingxxxx' here? Write it as '## Q12 Training' so that it is recognised.",
+        ),
+    ],
+)
+def test_a_missing_question_names_the_heading_meant_only_when_one_is_close(
+    tmp_path, written, line, message
+):
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    page = next((root / "docs").glob("*-analysis.md"))
+    page.write_text(page.read_text().replace("## Training\n", written, 1))
+    rel = page.relative_to(root).as_posix()
+    assert [(f.code, f.file, f.line, f.message) for f in checks.check(load_case(root))] == [
+        ("HDG002", rel, line, message)
+    ]
+
+
+def test_an_unset_review_period_start_is_named(tmp_path):
+    from complete_case import MKDOCS_YML, write_case
+
+    from imr_site.sections import checks
+
+    settings = MKDOCS_YML.replace("        start: 2024-01-01\n", "")
+    found = checks.check(load_case(write_case(tmp_path / "c", mkdocs_yml=settings)))
+    assert [(f.code, f.file, f.line, f.message) for f in found] == [
+        (
+            "FLD001",
+            "mkdocs.yml",
+            None,
+            "`review_period: start` is not set in the imr plugin options in mkdocs.yml. Fill it "
+            "in: it appears on the cover and every page, and the chronology is checked against it.",
+        )
+    ]
