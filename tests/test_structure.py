@@ -597,3 +597,33 @@ def test_an_unset_review_period_start_is_named(tmp_path):
             "in: it appears on the cover and every page, and the chronology is checked against it.",
         )
     ]
+
+
+def test_a_part_the_board_made_optional_may_be_left_out_and_the_rest_are_still_checked(tmp_path):
+    """A board's own spec makes 'learning' optional: its file may be missing, and a part after
+    it (here the Date, its title lost) is still checked."""
+    from complete_case import write_case
+
+    from imr_site.case.spec import DEFAULT_SPEC
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    spec = DEFAULT_SPEC.read_text(encoding="utf-8")
+    assert "  - id: learning\n" in spec
+    (root / "board-spec.yml").write_text(
+        spec.replace("  - id: learning\n", "  - id: learning\n    required: false\n"),
+        encoding="utf-8",
+    )
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text().replace("  - imr:\n", "  - imr:\n      spec: board-spec.yml\n"))
+    (root / "docs" / "07-learning.md").unlink()
+    date = root / "docs" / "10-date.md"
+    date.write_text(date.read_text().replace("# 9. Date\n", ""))
+    assert [(f.code, f.file, f.line, f.message) for f in checks.check(load_case(root))] == [
+        (
+            "HDG001",
+            "docs/10-date.md",
+            7,
+            "the first level-1 heading should be '# 9. Date'.",
+        )
+    ]
