@@ -627,3 +627,86 @@ def test_a_part_the_board_made_optional_may_be_left_out_and_the_rest_are_still_c
             "the first level-1 heading should be '# 9. Date'.",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    "part, old, new, expected",
+    [
+        # a heading with no question: none quoted
+        (
+            "organisational_context",
+            "## Family/Household composition\n\n" + A,
+            "## Something else\n\n" + A,
+            [
+                (
+                    "HDG002",
+                    "docs/01-organisational_context.md",
+                    13,
+                    "the heading '## Family/Household composition' is missing from Organisational context. Add it with your answer under it.",
+                )
+            ],
+        ),
+        # a part that needs text under its title, before its first heading
+        (
+            "organisational_context",
+            "# Organisational context\n\n" + A,
+            "# Organisational context\n\n",
+            [
+                (
+                    "HDG003",
+                    "docs/01-organisational_context.md",
+                    6,
+                    "'Organisational context' has nothing written under it. Answer it, or write 'Not applicable' with the reason.",
+                )
+            ],
+        ),
+        # 'N/A' there without a reason
+        (
+            "organisational_context",
+            "# Organisational context\n\n" + A,
+            "# Organisational context\n\nN/A\n",
+            [
+                (
+                    "HDG004",
+                    "docs/01-organisational_context.md",
+                    6,
+                    "'Organisational context' says it does not apply but gives no reason. The guidance asks for the reason: write 'Not applicable because ...'.",
+                )
+            ],
+        ),
+        # the heading is there: a near one beside it is no finding
+        (
+            "analysis",
+            "## Training\n",
+            "## Trainin\n\nMore words here.\n\n## Training\n",
+            [],
+        ),
+        # a prompt wrapped over two lines, quoted as one
+        (
+            "factual_summary",
+            "## Factual summary of agency involvement\n\n" + A,
+            "## Factual summary of agency involvement\n\n"
+            + A
+            + "\n\n[Write here: a brief factual summary,\nwrapped by an editor]\n",
+            [
+                (
+                    "HDG005",
+                    "docs/02-factual_summary.md",
+                    14,
+                    "template text is still here: [Write here: a brief factual summary, wrapped by an editor] Replace it with your own words.",
+                )
+            ],
+        ),
+    ],
+)
+def test_the_text_of_each_part_and_heading_word_for_word(tmp_path, part, old, new, expected):
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    page = next((root / "docs").glob(f"*-{part}.md"))
+    assert old in page.read_text()
+    page.write_text(page.read_text().replace(old, new, 1))
+    found = checks.check(load_case(root))
+    assert [(f.code, f.file, f.line, f.message) for f in found] == expected
