@@ -710,3 +710,77 @@ def test_the_text_of_each_part_and_heading_word_for_word(tmp_path, part, old, ne
     page.write_text(page.read_text().replace(old, new, 1))
     found = checks.check(load_case(root))
     assert [(f.code, f.file, f.line, f.message) for f in found] == expected
+
+
+def test_placeholders_in_headings_and_prompts_on_pages_outside_the_report(tmp_path):
+    """A placeholder in a heading is found at its line; a word the glossary defines is none; the
+    status field is not searched (it has its own rule); on a page outside the report a
+    template prompt is a placeholder (PLH001), inside it a prompt (HDG005) quoted whole up to
+    70 characters."""
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    docs = root / "docs"
+    glossary = root / "data" / "glossary.yml"
+    glossary.write_text(glossary.read_text() + "TBA: Transitional Benefit Allowance\n")
+    x70, y71 = "[Write here: " + "x" * 56 + "]", "[Write here: " + "y" * 57 + "]"
+    page = docs / "02-factual_summary.md"
+    page.write_text(
+        page.read_text()
+        .replace("status: final", "status: TBC")
+        .replace(
+            A,
+            A + "\n\n### Visit by the TBC team\n\nThe TBA was paid.\n\n### The TBA review\n\nText.",
+            1,
+        )
+    )
+    (docs / "notes.md").write_text(f"# Notes\n\n## [Write here: a title]\n\n{x70}\n\n{y71}\n")
+    analysis = docs / "05-analysis.md"
+    analysis.write_text(analysis.read_text().replace(A, f"{x70}\n\n{y71}", 1))
+    found = checks.check(load_case(root))
+    assert [(f.code, f.file, f.line, f.message) for f in found] == [
+        (
+            "SEC004",
+            "docs/notes.md",
+            1,
+            "this page has no `section:` in its front matter, so it is not part of the report and will not be in the PDF.",
+        ),
+        (
+            "PLH001",
+            "docs/02-factual_summary.md",
+            10,
+            "'TBC' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "PLH001",
+            "docs/notes.md",
+            5,
+            "'[Write here: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx]' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "PLH001",
+            "docs/notes.md",
+            7,
+            "'[Write here: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "PLH001",
+            "docs/notes.md",
+            3,
+            "'[Write here: a title]' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "HDG005",
+            "docs/05-analysis.md",
+            8,
+            "template text is still here: [Write here: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx] Replace it with your own words.",
+        ),
+        (
+            "HDG005",
+            "docs/05-analysis.md",
+            10,
+            "template text is still here: [Write here: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...] Replace it with your own words.",
+        ),
+    ]
