@@ -784,3 +784,27 @@ def test_placeholders_in_headings_and_prompts_on_pages_outside_the_report(tmp_pa
             "template text is still here: [Write here: yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...] Replace it with your own words.",
         ),
     ]
+
+
+def test_a_placeholder_in_the_front_matter_and_in_the_text_of_one_page_are_both_found(tmp_path):
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    page = root / "docs" / "10-date.md"
+    text = re.sub(r"^date: .*$", "date: TBC", page.read_text(), flags=re.M)
+    page.write_text(text.replace(A, "Signed off TBC."))
+    placeholder = (
+        "'TBC' is a placeholder{}: replace it with what it stands for before the report is final."
+    )
+    assert [(f.code, f.file, f.line, f.message) for f in checks.check(load_case(root))] == [
+        ("PLH001", "docs/10-date.md", 10, placeholder.format("")),
+        ("PLH001", "docs/10-date.md", 4, placeholder.format(" in the front matter")),
+        (
+            "FLD002",
+            "docs/10-date.md",
+            4,
+            "'Date of this IMR' is 'TBC', which is not a date. Write it as YYYY-MM-DD.",
+        ),
+    ]
