@@ -808,3 +808,49 @@ def test_a_placeholder_in_the_front_matter_and_in_the_text_of_one_page_are_both_
             "'Date of this IMR' is 'TBC', which is not a date. Write it as YYYY-MM-DD.",
         ),
     ]
+
+
+def test_four_words_of_reason_are_enough_and_a_prompt_does_not_hide_a_bare_na(tmp_path):
+    """'Not applicable because of the move' gives a reason (4 words, the template's minimum);
+    '[Write here: ...] N/A' is a prompt left in and a 'N/A' without a reason. A confirmation
+    nested in the front matter is named by its own key."""
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    intro = root / "docs" / "00-introduction.md"
+    intro.write_text(intro.read_text().replace("no_involvement: yes", "no_involvement: no"))
+    plan = root / "docs" / "08-action_plan.md"
+    plan.write_text(
+        plan.read_text()
+        .replace(
+            "## Indirect actions\n\n" + A,
+            "## Indirect actions\n\nNot applicable because of the move",
+        )
+        .replace(
+            "## Monitoring the action plan\n\n" + A,
+            "## Monitoring the action plan\n\n[Write here: the reason] N/A",
+        )
+    )
+    found = checks.check(load_case(root))
+    assert [(f.code, f.file, f.line, f.message) for f in found] == [
+        (
+            "FLD003",
+            "docs/00-introduction.md",
+            17,
+            "'Author confirms no involvement with the case in question' must be confirmed: set `no_involvement: yes` once it is true.",
+        ),
+        (
+            "HDG004",
+            "docs/08-action_plan.md",
+            18,
+            "'Monitoring the action plan' says it does not apply but gives no reason. The guidance asks for the reason: write 'Not applicable because ...'.",
+        ),
+        (
+            "HDG005",
+            "docs/08-action_plan.md",
+            20,
+            "template text is still here: [Write here: the reason] Replace it with your own words.",
+        ),
+    ]
