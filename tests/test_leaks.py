@@ -328,3 +328,35 @@ def test_leak_findings_name_the_output_file_and_what_was_found():
         ),
     ]
     assert [f.file for f in leak_findings(leaks, [])] == ["index.html"]
+
+
+def test_an_html_page_is_read_four_ways():
+    """Its text with inline tags joined ('Mar<em>sh</em>' is one word) and with every tag a
+    space, its attribute values and its comments, each exactly."""
+    from imr_site.people.leaks import html_texts
+
+    markup = "<p title=\"Sarah\" data-x='Marsh'>Mar<em>sh</em><br>Brown</p><!-- one --><!--two-->"
+    assert html_texts(markup) == [
+        ("page text", " Marsh Brown   "),
+        ("page text", " Mar sh  Brown   "),
+        ("page attributes", "Sarah\nMarsh"),
+        ("page comments", " one \ntwo"),
+    ]
+
+
+def test_the_search_index_is_read_raw_as_its_strings_and_keys_and_its_html_as_text():
+    from imr_site.people.leaks import search_index_texts
+
+    raw = json.dumps(
+        {
+            "docs": [{"location": "a", "text": "<p>Mrs <em>Marsh</em></p>", "n": 3}],
+            "Sarah": ["x", ["y"]],
+        }
+    )
+    assert search_index_texts(raw) == [
+        ("search index", raw),
+        ("search index", "docs\nlocation\na\ntext\n<p>Mrs <em>Marsh</em></p>\nn\nSarah\nx\ny"),
+        ("search index", " Mrs Marsh "),
+        ("search index", " Mrs  Marsh  "),
+    ]
+    assert search_index_texts("not json <b>") == [("search index", "not json <b>")]
