@@ -360,3 +360,47 @@ def test_the_search_index_is_read_raw_as_its_strings_and_keys_and_its_html_as_te
         ("search index", " Mrs  Marsh  "),
     ]
     assert search_index_texts("not json <b>") == [("search index", "not json <b>")]
+
+
+def test_the_gates_summary_lists_each_file_each_find_once_and_where_it_was():
+    from imr_site.people.leaks import Leak, report
+
+    leaks = [
+        Leak("index.html", "page text", "Sarah Marsh", "name of DN2"),
+        Leak("index.html", "page attributes", "Sarah Marsh", "name of DN2"),
+        Leak("index.html", "page text", "Sarah Marsh", "name of DN2"),
+        Leak("a.pdf", "PDF text (page 1)", "Alice", "first name of AB"),
+    ]
+    assert report(leaks, ["b.pdf: damaged"]) == (
+        "  index.html:\n"
+        "    'Sarah Marsh' (name of DN2) in the page text, page attributes\n"
+        "  a.pdf:\n"
+        "    'Alice' (first name of AB) in the PDF text (page 1)\n"
+        "  cannot check: b.pdf: damaged"
+    )
+    assert report(leaks, [], limit=0) == "  index.html:\n  a.pdf:"
+
+
+def test_a_name_broken_by_a_soft_hyphen_or_a_line_is_quoted_as_a_reader_would_copy_it():
+    from imr_site.people.leaks import _matches
+
+    assert _matches(IDS, "Seen by Sar\u00adah\nMarsh and Alice Brownlow.") == [
+        ("Sarah Marsh", "full name of DN2 in the people key"),
+        ("Alice Brownlow", "full name of the subject"),
+    ]
+
+
+def test_office_members_binary_after_the_first_4096_bytes_or_not_utf8_are_still_read(tmp_path):
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("word/document.xml", b"x" * 4096 + b"\x00 Sarah Marsh")
+        z.writestr("word/comments.xml", b"\xff\xfe Sarah Marsh")
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert sorted((leak.where, leak.found) for leak in leaks) == [
+        ("comments", "Sarah Marsh"),
+        ("document text", "Sarah Marsh"),
+    ]
