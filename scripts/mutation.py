@@ -376,11 +376,12 @@ def run_group(name: str, group: Group, workers: int = 1, stuck_after: float = 10
 
 
 def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
-    """The survivors of the last run, each run again in a fresh process against the tests as
-    they are now (the whole test files, the group's or --tests: mutmut's map of which test
-    reaches what is from the last run, and new tests are not in it). Kills are recorded; the
-    rest stand."""
+    """The survivors of the last run, each run again in a fresh process against the tests that
+    are new or changed since (in the group's test files, or --tests'): every other test
+    already passed with the mutant. Kills are recorded; the rest stand."""
     work = group_folder(name, group)
+    tests = changed_tests(work / "mutants" / "tests", REPO / "tests", group.tests)
+    print(f"  tests new or changed since the run: {len(tests)}", flush=True)
     shutil.rmtree(work / "mutants" / "tests")
     shutil.copytree(
         REPO / "tests", work / "mutants" / "tests", ignore=shutil.ignore_patterns("__pycache__")
@@ -393,10 +394,45 @@ def recheck_group(name: str, group: Group, stuck_after: float = 10.0) -> dict:
         modules[module] = module_result(
             work,
             module,
-            lambda k, code: mutmut_status(code) not in NOTICED,
-            lambda k: run_fresh(work, k, stuck_after, ENV, list(group.tests)),
+            lambda k, code: bool(tests) and mutmut_status(code) not in NOTICED,
+            lambda k: run_fresh(work, k, stuck_after, ENV, tests),
         )
     return modules
+
+
+def changed_tests(old_dir: Path, new_dir: Path, files: tuple[str, ...]) -> list[str]:
+    """``file::function`` for each test function (and helper-using test) of these files whose
+    source is new or differs from the copy the last run used. A file whose module-level code
+    (helpers, constants, fixtures) changed counts whole."""
+    import ast
+
+    def parts(path: Path) -> tuple[dict[str, str], str]:
+        if not path.is_file():
+            return {}, ""
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        tests, rest = {}, []
+        for node in tree.body:
+            text = ast.get_source_segment(source, node) or ""
+            decorated = "".join(
+                ast.get_source_segment(source, d) or "" for d in getattr(node, "decorator_list", [])
+            )
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test"):
+                tests[node.name] = decorated + text
+            else:
+                rest.append(text)
+        return tests, "\n".join(rest)
+
+    out = []
+    for file in files:
+        rel = file.removeprefix("tests/")
+        old_tests, old_rest = parts(old_dir / rel)
+        new_tests, new_rest = parts(new_dir / rel)
+        if old_rest != new_rest:
+            out.append(file)
+            continue
+        out += [f"{file}::{n}" for n, src in new_tests.items() if old_tests.get(n) != src]
+    return out
 
 
 def module_result(work: Path, module: str, again, fresh) -> dict:
@@ -511,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         "--recheck",
         action="store_true",
         help="run no mutmut: run the survivors of the last run of these modules again, each in "
-        "a fresh process against the tests as they are now, and update the report",
+        "a fresh process against the tests written or changed since, and update the report",
     )
     args = parser.parse_args(argv)
     if args.list:

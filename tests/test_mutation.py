@@ -147,3 +147,23 @@ def test_runs_of_one_module_at_a_time_add_up_in_the_report(tmp_path, monkeypatch
     again = mutation.merged_report({"rules": {rules[1]: module_result(10, 10)}})
     assert again["rules"]["modules"][rules[1]]["met"] is True  # a re-run replaces the result
     assert (again["rules"]["killed"], again["rules"]["total"]) == (105, 110)
+
+
+def test_a_recheck_runs_only_the_tests_new_or_changed_since_the_run(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    base = "import pytest\n\n\ndef test_a():\n    assert 1\n\n\ndef test_b():\n    assert 2\n"
+    (old / "test_x.py").write_text(base)
+    (new / "test_x.py").write_text(
+        base.replace("assert 2", "assert 3") + "\n\n@pytest.mark.slow\ndef test_c():\n    pass\n"
+    )
+    (old / "test_y.py").write_text(base)
+    (new / "test_y.py").write_text("A = 1\n" + base)  # a module-level change: the whole file
+    (new / "test_z.py").write_text(base)  # not in the run's list
+    files = ("tests/test_x.py", "tests/test_y.py")
+    assert mutation.changed_tests(old, new, files) == [
+        "tests/test_x.py::test_b",
+        "tests/test_x.py::test_c",
+        "tests/test_y.py",
+    ]
+    assert mutation.changed_tests(old, old, files) == []
