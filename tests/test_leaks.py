@@ -404,3 +404,31 @@ def test_office_members_binary_after_the_first_4096_bytes_or_not_utf8_are_still_
         ("comments", "Sarah Marsh"),
         ("document text", "Sarah Marsh"),
     ]
+
+
+def test_each_kind_of_output_file_is_read_as_what_it_is(tmp_path):
+    """A compressed file that is not the sitemap, an .HTM page, a binary file (NUL bytes) and
+    an image (.PNG) are told apart by their name and content; a file outside the site is named
+    by its own name, and one that cannot be opened is a problem."""
+    import gzip
+
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "sub" / "notes.gz").write_bytes(gzip.compress(b"Sarah Marsh \xff"))
+    (site / "sub" / "Page.HTM").write_text("<p>Alice Brownlow</p>")
+    (site / "sub" / "data.bin").write_bytes(b"\x00\x01 Sarah Marsh")
+    (site / "sub" / "plain.dat").write_bytes(b"Sarah Marsh")
+    (site / "sub" / "logo.PNG").write_bytes(b"Sarah Marsh")
+    (tmp_path / "outside.txt").write_text("Alice Brownlow")
+    extra = [tmp_path / "outside.txt", tmp_path / "missing.txt"]
+    leaks, problems = scan_output(site, IDS, extra_files=extra)
+    dn2, subject = "full name of DN2 in the people key", "full name of the subject"
+    assert [(x.file, x.where, x.found, x.what) for x in leaks] == [
+        ("sub/Page.HTM", "page text", "Alice Brownlow", subject),
+        ("sub/notes.gz", "compressed file", "Sarah Marsh", dn2),
+        ("sub/plain.dat", "file", "Sarah Marsh", dn2),
+        ("outside.txt", "file", "Alice Brownlow", subject),
+    ]
+    assert problems == [
+        "missing.txt: the file cannot be opened to check it (No such file or directory)"
+    ]
