@@ -854,3 +854,25 @@ def test_four_words_of_reason_are_enough_and_a_prompt_does_not_hide_a_bare_na(tm
             "template text is still here: [Write here: the reason] Replace it with your own words.",
         ),
     ]
+
+
+def test_the_section_field_is_not_searched_for_placeholders_nor_is_a_word_the_glossary_defines(
+    tmp_path,
+):
+    """`section: TBC` is an unknown part (SEC003), not also a placeholder; 'TBA' defined in the
+    glossary is an abbreviation in the front matter too."""
+    from complete_case import write_case
+
+    from imr_site.sections import checks
+
+    root = write_case(tmp_path / "c")
+    glossary = root / "data" / "glossary.yml"
+    glossary.write_text(glossary.read_text() + "TBA: Transitional Benefit Allowance\n")
+    (root / "docs" / "12-extra.md").write_text(
+        "---\nsection: TBC\nstatus: draft\n---\n# Extra\n\nText.\n"
+    )
+    signoff = root / "docs" / "09-signoff.md"
+    signoff.write_text(signoff.read_text().replace('role: "role value"', "role: TBA adviser", 1))
+    assert [(f.code, f.file, f.line) for f in checks.check(load_case(root))] == [
+        ("SEC003", "docs/12-extra.md", 2)
+    ]
