@@ -256,10 +256,10 @@ def test_every_part_of_an_office_document_is_named_in_the_leak(tmp_path):
         "media/notes.txt": ("Sarah Marsh", "attachment"),
     }
     with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("media/", "")  # a folder, first: the members after it are still read
+        z.writestr("media/image.bin", b"\x00\x01Alice Brownlow")  # binary: not read as text
         for name, (text, _) in parts.items():
             z.writestr(name, text)
-        z.writestr("media/", "")  # a folder
-        z.writestr("media/image.bin", b"\x00\x01Sarah Marsh")  # binary: not read as text
     leaks, problems = scan_output(site, IDS)
     assert problems == []
     got = {(leak.where, leak.found) for leak in leaks}
@@ -432,3 +432,11 @@ def test_each_kind_of_output_file_is_read_as_what_it_is(tmp_path):
     assert problems == [
         "missing.txt: the file cannot be opened to check it (No such file or directory)"
     ]
+
+
+def test_a_skipped_file_is_passed_over_and_the_files_after_it_are_still_read(tmp_path):
+    site = clean_site(tmp_path / "site")
+    (site / "a-theme.js").write_text("function alice(){}")
+    (site / "b-case.js").write_text("var who = 'Sarah Marsh';")
+    leaks, _ = scan_output(site, IDS, skip={"a-theme.js"})
+    assert [(x.file, x.found) for x in leaks] == [("b-case.js", "Sarah Marsh")]
