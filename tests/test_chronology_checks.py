@@ -514,10 +514,19 @@ def test_same_day_time_and_source_with_different_events_are_not_duplicates(tmp_p
 @pytest.mark.parametrize(
     "setting, problem",
     [
-        ("chronology: 60\n", "must have settings under it"),
-        ("chronology: {gap_days: 0}\n", "gap_days is '0'"),
-        ("chronology: {gap_days: true}\n", "gap_days is 'True'"),
-        ("chronology: {gap_days: 2.5}\n", "gap_days is '2.5'"),
+        ("chronology: 60\n", "`chronology:` must have settings under it, like 'gap_days: 60'."),
+        (
+            "chronology: {gap_days: 0}\n",
+            "chronology gap_days is '0'; it must be a whole number of days, like 90.",
+        ),
+        (
+            "chronology: {gap_days: true}\n",
+            "chronology gap_days is 'True'; it must be a whole number of days, like 90.",
+        ),
+        (
+            "chronology: {gap_days: 2.5}\n",
+            "chronology gap_days is '2.5'; it must be a whole number of days, like 90.",
+        ),
     ],
 )
 def test_a_bad_gap_setting_is_reported_in_mkdocs_yml(tmp_path, setting, problem):
@@ -525,7 +534,7 @@ def test_a_bad_gap_setting_is_reported_in_mkdocs_yml(tmp_path, setting, problem)
     case = load(tmp_path, entries, end="2024-01-10", extra_options=setting)
     found = [(f.code, f.file, f.line) for f in chr_findings(case)]
     assert found == [("CHR014", "mkdocs.yml", None)]
-    assert problem in chr_findings(case)[0].message
+    assert chr_findings(case)[0].message == problem
 
 
 def test_a_one_day_gap_setting_is_allowed(tmp_path):
@@ -746,3 +755,74 @@ def test_each_silence_says_how_long_from_when_to_when_and_where(
     tmp_path, dates, start, end, expected
 ):
     assert _silences(tmp_path, dates, start, end) == expected
+
+
+E = "  source: GP\n  contact_with: A\n"
+
+
+@pytest.mark.parametrize(
+    "entries, expected",
+    [
+        # an empty chronology: nothing to check, not a year of silence
+        ("[]\n", []),
+        # an end on the day it starts, with or without times, and at the very minute it starts
+        (f"- date: 2024-05-05\n  end_date: 2024-05-05\n{E}  event: a\n", []),
+        (
+            f"- date: 2024-05-05\n  time: 10:00\n  end_date: 2024-05-05\n  end_time: 10:00\n{E}"
+            "  event: a\n",
+            [],
+        ),
+        (
+            f"- date: 2024-05-05\n  time: 10:00\n  end_date: 2024-05-05\n  end_time: 09:00\n{E}"
+            "  event: a\n",
+            [("CHR010", 3, "the entry dated 5 May 2024 ends on 5 May 2024, before it starts.")],
+        ),
+        # an empty seq is no seq
+        (f"- date: 2024-05-05\n  seq: ''\n{E}  event: a\n", []),
+        # an impossible end time is named as such
+        (
+            f"- date: 2024-05-05\n  time: 10:00\n  end_time: 25:00\n{E}  event: a\n",
+            [
+                (
+                    "CHR003",
+                    3,
+                    "the entry dated 5 May 2024, end_time: '25:00' is not a possible time of day "
+                    "(00:00 to 23:59).",
+                )
+            ],
+        ),
+        # a required field written but empty is reported at its own line
+        (
+            "- date: 2024-05-05\n  source: GP\n  event: a\n  contact_with: ''\n",
+            [
+                (
+                    "CHR005",
+                    4,
+                    "the entry dated 5 May 2024 has no 'contact_with' (Contact with); the "
+                    "template requires it in every entry.",
+                )
+            ],
+        ),
+        # same day, time and event from two sources: two contacts, not one recorded twice
+        (
+            "- date: 2024-05-05\n  source: GP\n  contact_with: A\n  event: Visit.\n"
+            "- date: 2024-05-05\n  source: District nurses\n  contact_with: A\n  event: Visit.\n",
+            [],
+        ),
+    ],
+)
+def test_entry_edges_word_for_word(tmp_path, entries, expected):
+    case = load(tmp_path, entries, start="2024-05-01", end="2024-05-10")
+    assert [(f.code, f.line, f.message) for f in chr_findings(case)] == expected
+
+
+def test_placeholders_in_the_chronology_are_found_where_they_stand(tmp_path):
+    case = load(
+        tmp_path,
+        f"- date: 2024-05-05\n{E}  event: Visit by TBC\n",
+        start="2024-05-01",
+        end="2024-05-10",
+    )
+    assert [(f.code, f.file, f.line) for f in run_checks(case) if f.code == "PLH001"] == [
+        ("PLH001", "data/chronology.yml", 4)
+    ]
