@@ -826,3 +826,15 @@ def test_placeholders_in_the_chronology_are_found_where_they_stand(tmp_path):
     assert [(f.code, f.file, f.line) for f in run_checks(case) if f.code == "PLH001"] == [
         ("PLH001", "data/chronology.yml", 4)
     ]
+
+
+def test_the_panels_own_fields_are_unknown_in_an_agencys_chronology(tmp_path):
+    """`panel_note:` belongs to the review panel's merged chronology (PNL rules); in one
+    agency's chronology it is an unknown field like any other."""
+    case = load(
+        tmp_path,
+        f"- date: 2024-05-05\n{E}  event: a\n  panel_note: seen\n",
+        start="2024-05-01",
+        end="2024-05-10",
+    )
+    assert [(f.code, f.line) for f in chr_findings(case)] == [("CHR009", 5)]
