@@ -440,3 +440,23 @@ def test_a_skipped_file_is_passed_over_and_the_files_after_it_are_still_read(tmp
     (site / "b-case.js").write_text("var who = 'Sarah Marsh';")
     leaks, _ = scan_output(site, IDS, skip={"a-theme.js"})
     assert [(x.file, x.found) for x in leaks] == [("b-case.js", "Sarah Marsh")]
+
+
+def test_a_nested_sitemap_a_nul_past_the_first_4096_bytes_and_a_name_split_over_attributes(
+    tmp_path,
+):
+    import zipfile
+
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    (site / "a" / "b" / "sitemap.xml").write_text("<loc>Sarah Marsh</loc>")
+    (site / "late.dat").write_bytes(b"x" * 4096 + b"\x00 Alice Brownlow")  # text up to 4096
+    with zipfile.ZipFile(site / "p.docx", "w") as z:
+        z.writestr("word/document.xml", '<pic descr="Sarah" title="Marsh"/>')
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert [(x.file, x.where, x.found) for x in leaks] == [
+        ("a/b/sitemap.xml", "sitemap", "Sarah Marsh"),
+        ("late.dat", "file", "Alice Brownlow"),
+        ("p.docx", "document text (alt text, links)", "Sarah Marsh"),
+    ]
