@@ -460,3 +460,156 @@ def test_a_nested_sitemap_a_nul_past_the_first_4096_bytes_and_a_name_split_over_
         ("late.dat", "file", "Alice Brownlow"),
         ("p.docx", "document text (alt text, links)", "Sarah Marsh"),
     ]
+
+
+def _crafted_pdf(attachments=(), xmp=None, outline=(), tail=b""):
+    """A one-page PDF made with pikepdf: an XMP packet, bookmarks, attached files, and bytes
+    after its end (where an edit or a comment can leave text no reader shows)."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if xmp:
+        pdf.Root.Metadata = pdf.make_stream(
+            xmp.encode(), Type=pikepdf.Name.Metadata, Subtype=pikepdf.Name.XML
+        )
+    if outline:
+        with pdf.open_outline() as tree:
+            tree.root.extend(pikepdf.OutlineItem(title, 0) for title in outline)
+    for name, data in attachments:
+        pdf.attachments[name] = pikepdf.AttachedFileSpec(pdf, data, filename=name)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True)
+    return out.getvalue() + tail
+
+
+XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+    'syntax-ns#"><rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>'
+    "Mrs Brownlow</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+)
+# "Alice", a lone surrogate (unreadable, replaced), " Brownlow": UTF-16 hex as PDF stores
+# non-ASCII text, with a line break inside a byte; a broken hex string before it.
+HEX_NAME = (
+    b"\n% <FEFF0>\n% <FEFF0041006C0069006300 65D800 0020 0042 0072 006F 0077 006E 006C 006F 0"
+    b"\n077>\n"
+)
+
+
+def test_every_view_of_a_pdf_is_named_and_attachments_are_read_three_pdfs_down(tmp_path):
+    """The XMP packet, the bookmarks, the hex UTF-16 strings outside the PDF's objects, an
+    attached CSV, and PDFs attached inside PDFs (found by their header whatever their name)
+    down to three levels: past that, an attachment is a problem, never skipped."""
+    from imr_site.people.leaks import pdf_texts
+
+    deepest = _crafted_pdf([("sarah-marsh.txt", b"x"), ("b.txt", b"y")])
+    third = _crafted_pdf([("a3.pdf", deepest)])
+    second = _crafted_pdf([("a2", third)])  # a PDF with no .pdf name: known by its %PDF-
+    top = _crafted_pdf(
+        [("a1.pdf", second), ("notes.csv", b"seen by Alice Brownlow")],
+        xmp=XMP,
+        outline=["Sarah", "Marsh"],
+        tail=HEX_NAME,
+    )
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "review.pdf").write_bytes(top)
+    leaks, problems = scan_output(site, IDS)
+    deep = "PDF attachment a1.pdf, PDF attachment a2, PDF attachment a3.pdf"
+    dn2, subject = "DN2 in the people key", "the subject"
+    assert [(x.where, x.found, x.what) for x in leaks] == [
+        ("PDF metadata (XMP)", "Brownlow", f"surname of {subject}"),
+        ("PDF bookmarks", "Sarah Marsh", f"full name of {dn2}"),
+        (f"{deep}, PDF objects (alt text, links, notes)", "sarah", f"first name of {dn2}"),
+        (f"{deep}, PDF objects (links)", "sarah marsh", f"full name of {dn2}"),
+        (f"{deep}, PDF attachment name", "sarah marsh", f"full name of {dn2}"),
+        ("PDF attachment notes.csv", "Alice Brownlow", f"full name of {subject}"),
+        ("PDF objects", "Sarah", f"first name of {dn2}"),  # the bookmarks, as stored
+        ("PDF objects", "Marsh", f"surname of {dn2}"),
+        ("PDF objects", "Alice", f"first name of {subject}"),  # the hex string
+        ("PDF objects", "Brownlow", f"surname of {subject}"),
+    ]
+    too_deep = [
+        f"PDF attachment a1.pdf: PDF attachment a2: PDF attachment a3.pdf: PDF attachment {n} "
+        "is a file inside files inside the PDF, too deep to check."
+        for n in ("sarah-marsh.txt", "b.txt")
+    ]
+    assert problems == [f"review.pdf: {p}" for p in too_deep]
+    assert pdf_texts(site / "review.pdf")[1] == too_deep
+
+
+def test_a_file_that_is_not_utf8_is_searched_in_both_readings(tmp_path):
+    """A search index or page with a stray byte: its UTF-8 reading finds 'Sarah Marsh' (the
+    byte unreadable), its Windows-1252 reading makes the byte a letter ('Marshé'); both count."""
+    site = tmp_path / "site"
+    (site / "search").mkdir(parents=True)
+    (site / "search/search_index.json").write_bytes(b'{"text": "Sarah Marsh\xe9"}')
+    (site / "page.html").write_bytes(b"<p>Sarah Marsh\xe9</p>")
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert [(x.file, x.where, x.found) for x in leaks] == [
+        ("page.html", "page text", "Sarah Marsh"),
+        ("page.html", "page text", "Sarah"),
+        ("search/search_index.json", "search index", "Sarah Marsh"),
+        ("search/search_index.json", "search index", "Sarah"),
+    ]
+
+
+def test_a_name_shared_by_two_people_names_both():
+    from imr_site.people.leaks import _matches
+
+    ids = identifiers_from(
+        [
+            Person("DN2", "Sarah Marsh", "District Nurse", "Trust", (), ()),
+            Person("GP1", "Tom Marsh", "GP", "Surgery", (), ()),
+        ],
+        SubjectDetails("AB", "Alice Brownlow", "1948-07-23", "14 Heron Close, Anytown, AT4 9QZ"),
+    )
+    assert _matches(ids, "Mr Marsh called.") == [
+        ("Marsh", "surname of DN2 in the people key; surname of GP1 in the people key")
+    ]
+
+
+def test_an_output_folder_ending_in_a_capital_x_keeps_its_name():
+    from imr_site.people.leaks import Leak, leak_findings
+
+    leaks = [Leak("index.html", "page text", "Sarah Marsh", "name of DN2")]
+    assert [f.file for f in leak_findings(leaks, [], "review-X")] == ["review-X/index.html"]
+
+
+def test_the_summary_lists_fifty_finds_a_file_by_default():
+    from imr_site.people.leaks import Leak, report
+
+    leaks = [Leak("index.html", "page text", f"Name{n}", "name") for n in range(51)]
+    lines = report(leaks, []).splitlines()
+    assert len(lines) == 51 and lines[0] == "  index.html:"
+    assert lines[-1] == "    'Name49' (name) in the page text"
+
+
+def test_an_image_or_font_is_not_opened_at_all(tmp_path):
+    site = clean_site(tmp_path / "site")
+    assert scan_output(site, IDS, extra_files=[tmp_path / "gone.png"]) == ([], [])
+
+
+def test_an_office_member_too_large_to_read_is_a_problem_unless_it_is_binary(tmp_path, monkeypatch):
+    import zipfile
+
+    from imr_site.people import leaks as leak_gate
+
+    monkeypatch.setattr(leak_gate, "_MAX_MEMBER", 4097)
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("word/document.xml", b"Sarah Marsh".ljust(4097))  # the limit: read
+        z.writestr("word/header1.xml", b"Sarah Marsh".ljust(4098))  # over it: a problem
+        z.writestr("media/video.bin", b"\x00" * 5000)  # binary: skipped, as a small one is
+        z.writestr("word/footer1.xml", b"x" * 4096 + b"\x00" * 2)  # text in its first 4096
+    leaks, problems = scan_output(site, IDS)
+    assert [(x.where, x.found) for x in leaks] == [("document text", "Sarah Marsh")]
+    assert problems == [
+        f"letter.docx: word/{part}.xml is too large to check (over 4,097 bytes unpacked): "
+        "make the file smaller"
+        for part in ("header1", "footer1")
+    ]

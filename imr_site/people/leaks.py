@@ -88,6 +88,8 @@ _LINK_SEPARATORS = re.compile(r"[-_/.+=&?#%:]")
 _FILE_NAME_SEPARATORS = re.compile(r"[-_/.]")
 # A PDF attached to a PDF is read too, and so on, this far down: further is a problem.
 _MAX_DEPTH = 3
+# A member of an Office file or zip larger than this is not read: that is a problem.
+_MAX_MEMBER = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -334,11 +336,21 @@ def _member_kind(name: str) -> str:
 
 def _zip_texts(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     views: list[tuple[str, str]] = []
+    problems: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             for info in z.infolist():
                 views.append(("attachment (member name)", info.filename))
-                if info.is_dir() or info.file_size > 50_000_000:
+                if info.is_dir():
+                    continue
+                if info.file_size > _MAX_MEMBER:
+                    with z.open(info) as member_file:
+                        binary = b"\x00" in member_file.read(4096)
+                    if not binary:  # unread, it is unchecked: the gate fails closed
+                        problems.append(
+                            f"{info.filename} is too large to check (over {_MAX_MEMBER:,} bytes "
+                            "unpacked): make the file smaller"
+                        )
                     continue
                 member = z.read(info)
                 if b"\x00" in member[:4096]:
@@ -354,7 +366,7 @@ def _zip_texts(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
                 views.append((f"{kind} (links)", _LINK_SEPARATORS.sub(" ", unquote(attributes))))
     except (zipfile.BadZipFile, OSError, RuntimeError) as e:
         return [], [f"the attachment cannot be opened to check it ({e})"]
-    return views, []
+    return views, problems
 
 
 def leak_findings(leaks: list[Leak], problems: list[str], output_name: str = "") -> list[Finding]:
