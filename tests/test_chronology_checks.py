@@ -761,6 +761,8 @@ def test_each_near_duplicate_names_the_first_entry_like_it(tmp_path):
         (25, "13"),
         (49, "7,"),
     ]
+
+
 def _silences(tmp_path, dates, start, end):
     text = "".join(
         f"- date: {d}\n  source: GP\n  contact_with: A\n  event: contact {i}\n"
