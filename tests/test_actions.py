@@ -9,9 +9,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from panel_case import panel_fixture  # noqa: F401 (the panel fixture)
 
 from imr_site.actions.io import ExportError, export_actions, fix_dates
-from imr_site.actions.model import normalise_status, read_date
+from imr_site.actions.model import FIELDS, normalise_status, read_date
 from imr_site.actions.recommendations import normalise_ref, parse_recommendations
 from imr_site.actions.render import actions_block, link_recommendations, page_url, relative_href
 from imr_site.case.findings import CaseError
@@ -794,3 +795,407 @@ def test_template_readme_and_rule_agree_on_the_lead():
     assert "by role" not in comment and "named person responsible" in comment
     assert "label" in comment and "label" in R_NO_LEAD.fix
     assert "lead: HN1, Head of Adult Community Nursing" in readme
+
+
+# --- every message in full: the author reads it and acts on it ---------------------------------
+
+LEAD_TODO = (
+    "The guidance asks for a named person: write their label from data/people.yml in `lead:`, "
+    "with the role ('HN1, Head of Nursing')."
+)
+DATE_TODO = (
+    "Give the date it will be done by in `timescale:`, like 2026-03-31 (words such as 'ASAP' or "
+    "'ongoing' cannot be monitored)."
+)
+MONITOR_TODO = (
+    "does not say how it will be monitored. Write in `monitoring:` who will check it is done and "
+    "how (for example a quarterly report to the SAB subgroup)."
+)
+KEPT = "is not a field of the action plan, so it is not shown in the report (it is kept, and exported)."
+
+
+def test_every_action_rule_says_what_is_wrong_and_what_to_do(tmp_path):
+    actions = """\
+        - ref: A1
+          recommendations: [R1]
+          action: Audit 20 referrals
+          agency: Adult Social Care
+          lead: N/A.
+          timescale: ASAP
+          monitoring: ""
+          status: in progress
+        - ref: a1
+          recommendations: R2, R9, R9
+          action: Re-circulate the self-neglect policy to all staff
+          lead: Jo Bloggs
+          timescale: 31/03/2025
+          monitoring: TBC.
+          status: finished
+          owner: Jo
+          Due Date: 2026-01-01
+          target-date: 2026-01-01
+          Mointoring: x
+          colour: red
+        - recommendations: ""
+          action: Train 40 staff in MCA assessments
+          agency: NHS Trust
+          lead: Sam Patel
+          timescale: March 2026
+          monitoring: Training records
+          status: complete
+          immediate: yes
+        - ref: A4
+          recommendations: [training]
+          action: Write a triage standard
+          agency: NHS Trust
+          lead: ""
+          timescale: 31/02/2026
+          monitoring: Board report
+          status: Not started
+          immediate: yes
+        - ref: A5
+          recommendations: [R1]
+          action: Write a triage standard
+          agency: NHS Trust
+          lead: Sam Patel
+          timescale: 2025-01-31
+          monitoring: Board report
+          status: complete
+          evidence: The standard, issued 2025-01-20
+        - ref: A6
+          recommendations: [R2]
+          action: Audit 10 records
+          agency: NHS Trust
+          lead: Sam Patel
+          monitoring: Board report
+    """
+    case = load_case(make_case(tmp_path, actions=actions))
+    a3 = "action 3 (line 21)"
+    fields = ", ".join(FIELDS)
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        ("ACT004", 5, f"A1 has no named person responsible ('N/A.'). {LEAD_TODO}"),
+        ("ACT005", 6, f"A1: 'ASAP' is not a date. {DATE_TODO}"),
+        ("ACT007", 7, f"A1 {MONITOR_TODO}"),
+        (
+            "ACT002",
+            9,
+            "a1 is used twice: here and on line 1. Give this action the next free reference; "
+            "recommendations and reviewers find actions by it.",
+        ),
+        ("ACT003", 9, "a1 has no 'Agency to implement'. Add `agency:` to it."),
+        (
+            "ACT008",
+            10,
+            "a1 serves R9, but there is no recommendation R9 in the recommendations section "
+            "(it has: R1, R2).",
+        ),
+        (
+            "ACT010",
+            11,
+            "a1 only reminds, reiterates or re-circulates. Review panels ask for specific, "
+            "measurable actions: say what will change and how it will be checked (an audit, "
+            "training with attendance, a target).",
+        ),
+        (
+            "ACT006",
+            13,
+            "a1 was due on 31 March 2025, before the IMR's completion date (30 September 2025), "
+            "and is not complete. Set a new timescale, or mark it complete with evidence.",
+        ),
+        (
+            "ACT011",
+            13,
+            "a1: the timescale '31/03/2025' is read as 31 March 2025 (day first). If that is "
+            "right there is nothing to do; `imr actions fix-dates` rewrites it as 2025-03-31.",
+        ),
+        ("ACT007", 14, f"a1 {MONITOR_TODO}"),
+        (
+            "ACT009",
+            15,
+            "a1: the status 'finished' is not one of: not started, in progress, complete.",
+        ),
+        ("ACT014", 16, f"a1: `owner:` {KEPT} Did you mean `lead:`?"),
+        ("ACT014", 17, f"a1: `Due Date:` {KEPT} Did you mean `timescale:`?"),
+        ("ACT014", 18, f"a1: `target-date:` {KEPT} Did you mean `timescale:`?"),
+        ("ACT014", 19, f"a1: `Mointoring:` {KEPT} Did you mean `monitoring:`?"),
+        ("ACT014", 20, f"a1: `colour:` {KEPT} The fields are: {fields}."),
+        ("ACT003", 21, f"{a3} has no 'Ref'. Add `ref:` to it."),
+        (
+            "ACT008",
+            21,
+            f"{a3} does not say which recommendation it serves. Add `recommendations: [R1]` "
+            "(the number of the recommendation).",
+        ),
+        (
+            "ACT012",
+            21,
+            f"{a3} is marked complete but `evidence:` does not say what shows it is done.",
+        ),
+        (
+            "ACT005",
+            25,
+            f"{a3}: the timescale 'March 2026' gives no day. Write the date it will be done by, "
+            "like 2026-03-31, so that it can be monitored.",
+        ),
+        (
+            "ACT008",
+            30,
+            "A4: 'training' is not a recommendation reference. Use the numbers in the "
+            "recommendations section, like R1.",
+        ),
+        ("ACT004", 33, f"A4 has no named person responsible. {LEAD_TODO}"),
+        (
+            "ACT005",
+            34,
+            "A4: the timescale '31/02/2026' is not a real date. Check the day and month.",
+        ),
+        (
+            "ACT013",
+            37,
+            "A4 is marked as an immediate action already taken, but its status is 'Not started'.",
+        ),
+        (
+            "ACT003",
+            47,
+            "A6 has no status. Add `status:` with one of: not started, in progress, complete.",
+        ),
+        ("ACT005", 47, f"A6: there is no timescale. {DATE_TODO}"),
+    ]
+
+
+def test_every_recommendation_rule_says_what_is_wrong_and_what_to_do(tmp_path):
+    recs = """\
+        # 5. Recommendations for action
+
+        ## Case review recommendations
+
+        ### R1. Remind staff of the self-neglect policy
+        Reiterate the policy at team meetings.
+
+        ### R2. Audit capacity recording
+        Audit 10 records a quarter.
+
+        ### R3
+    """
+    actions = GOOD_ACTION.split("- ref: A2")[0]
+    case = load_case(make_case(tmp_path, recs=recs, actions=actions))
+    assert [(f.code, f.file, f.line, f.message) for f in ours(case)] == [
+        (
+            "REC004",
+            "docs/05-recommendations.md",
+            8,
+            "R1 asks only to remind, reiterate or re-circulate. Review panels ask for "
+            "recommendations that are specific and measurable: say what will change and how you "
+            "will know it has.",
+        ),
+        (
+            "REC003",
+            "docs/05-recommendations.md",
+            11,
+            "no action in data/actions.yml serves R2. Add one with `recommendations: [R2]`, naming "
+            "who will do what by when.",
+        ),
+        (
+            "REC003",
+            "docs/05-recommendations.md",
+            14,
+            "no action in data/actions.yml serves R3. Add one with `recommendations: [R3]`, naming "
+            "who will do what by when.",
+        ),
+        (
+            "REC005",
+            "docs/05-recommendations.md",
+            14,
+            "R3 has a heading but no words: write the recommendation after 'R3.' and under the "
+            "heading.",
+        ),
+    ]
+
+
+EMPTY_PLAN = (
+    "ACT015",
+    "data/actions.yml",
+    1,
+    "data/actions.yml has no actions in it. Add one entry per action, each starting with "
+    "'- ref: A1'.",
+)
+NO_RECS = (
+    "REC006",
+    "docs/05-recommendations.md",
+    4,
+    "no numbered recommendations were found, so the action plan cannot be linked to them. Write "
+    "each as '### R1. Short title' under '## Case review recommendations', with its text below "
+    "the heading.",
+)
+
+
+@pytest.mark.parametrize(
+    "recs, expected",
+    [
+        # no "Case review recommendations" part at all: nothing says they do not apply
+        ("# 5. Recommendations\n\nWe make none.\n", [EMPTY_PLAN, NO_RECS]),
+        # the part's own text counts, not an earlier heading that mentions recommendations
+        (
+            "# 5. Recommendations\n\n## Background to the recommendations\n\nSome text.\n\n"
+            "## Case review recommendations\n\n> **Not applicable**: one contact.\n",
+            [EMPTY_PLAN],
+        ),
+        # quoted and bold, as authors write it
+        (
+            "# 5. Recommendations\n\n## Case review recommendations\n\n"
+            "> **Not applicable**: one contact.\n",
+            [EMPTY_PLAN],
+        ),
+        (
+            "# 5. Recommendations\n\n## Case review recommendations\n\nNone yet.\n",
+            [EMPTY_PLAN, NO_RECS],
+        ),
+        # an empty part: the next part's words are not its own
+        (
+            "# 5. Recommendations\n\n## Case review recommendations\n\n"
+            "## Other agencies\n\nNot applicable to us: the panel covers them.\n",
+            [EMPTY_PLAN, NO_RECS],
+        ),
+    ],
+)
+def test_recommendations_said_not_to_apply(tmp_path, recs, expected):
+    case = load_case(make_case(tmp_path, recs=recs, actions="[]\n"))
+    assert [(f.code, f.file, f.line, f.message) for f in ours(case)] == expected
+
+
+def test_a_missing_plan_says_to_add_the_file_and_no_introduction_means_no_stale_check(tmp_path):
+    root = make_case(tmp_path, actions=None)
+    case = load_case(root)
+    assert [(f.code, f.line, f.message) for f in ours(case)][0] == (
+        "ACT015",
+        None,
+        "there is no data/actions.yml, so the report has no action plan. Add the file with one "
+        "entry per action (see the example case).",
+    )
+    # without an introduction there is no completion date: a past timescale is not stale
+    root = make_case(tmp_path / "b", actions=GOOD_ACTION.replace("2026-03-31", "2020-03-31"))
+    (root / "docs" / "01-introduction.md").unlink()
+    assert ours(load_case(root)) == []
+
+
+def test_an_unknown_field_only_loosely_like_a_real_one_gets_the_list_not_a_guess(tmp_path):
+    """'comment' is as near to `recommendations:` as difflib's default cut-off allows: a guess
+    there would send the author to the wrong field."""
+    actions = GOOD_ACTION.replace(
+        "  status: not started\n", "  status: not started\n  comment: x\n"
+    )
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        ("ACT014", 18, f"A2: `comment:` {KEPT} The fields are: {', '.join(FIELDS)}.")
+    ]
+
+
+@pytest.mark.parametrize(
+    "count, have",
+    [(10, "R1, R2, R3, R4, R5, R6, R7, R8, R9, R10"), (0, "none found")],
+)
+def test_a_reference_to_no_recommendation_lists_those_there_are_in_order(tmp_path, count, have):
+    recs = "# 5. Recommendations for action\n\n## Case review recommendations\n\n" + "".join(
+        f"### R{n}. Audit record number {n}\nAudit 10 records a quarter.\n\n"
+        for n in range(1, count + 1)
+    )
+    actions = GOOD_ACTION.split("- ref: A2")[0].replace("[R1]", "[R11]")
+    found = [
+        (f.code, f.line, f.message) for f in ours(load_case(make_case(tmp_path, recs, actions)))
+    ]
+    assert found[0] == (
+        "ACT008",
+        2,
+        "A1 serves R11, but there is no recommendation R11 in the recommendations section "
+        f"(it has: {have}).",
+    )
+
+
+def test_a_report_whose_template_has_no_action_plan_gets_no_action_findings(panel):
+    """The review panel's integrated chronology (spec sab-panel) has no action plan part and
+    no data/actions.yml: nothing asks for one. Given an action plan, it is still checked."""
+    assert ours(load_case(panel)) == []
+    (panel / "data").mkdir(exist_ok=True)
+    (panel / "data" / "actions.yml").write_text("- ref: A1\n")
+    assert [f.code for f in ours(load_case(panel))][:1] == ["ACT003"]
+
+
+def test_the_recommendations_are_read_under_their_own_heading_not_an_earlier_one(tmp_path):
+    recs = "# 5. Recommendations\n\n## Background to the recommendations\n\nText.\n\n" + RECS.split(
+        "# 5. Recommendations for action\n\n"
+    )[1].replace("    ", "")
+    case = load_case(make_case(tmp_path, recs=recs))
+    assert ours(case) == []
+    assert [r.ref for r in parse_recommendations(case.section("recommendations"), case)[0]] == [
+        "R1",
+        "R2",
+    ]
+
+
+def test_placeholders_in_the_action_plan_are_found_where_they_stand(tmp_path):
+    actions = GOOD_ACTION.replace("audit 10 records", "audit TBA records")
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.file, f.line) for f in run_checks(case) if f.code == "PLH001"] == [
+        ("PLH001", "data/actions.yml", 12)
+    ]
+
+
+def test_a_recommendation_with_a_title_only_is_not_empty_and_no_title_at_all_is_line_one(tmp_path):
+    recs = RECS + "\n    ### R3. Share the audit results with the board\n"
+    case = load_case(make_case(tmp_path / "a", recs=recs))
+    assert codes_at(case) == [("REC003", "docs/05-recommendations.md", 15)]
+    case = load_case(make_case(tmp_path / "b", recs="Some words and no headings.\n"))
+    assert [(c, f, line) for c, f, line in codes_at(case) if c == "REC006"] == [
+        ("REC006", "docs/05-recommendations.md", 1)
+    ]
+
+
+def test_a_reference_used_twice_points_at_both_ref_lines_and_an_empty_list_is_missing(tmp_path):
+    actions = """\
+        - recommendations: [R1]
+          ref: A1
+          action: Audit 20 referrals for triage within one day
+          agency: Adult Social Care
+          lead: Priya Shah
+          timescale: 2026-03-31
+          monitoring: SAB subgroup
+          status: not started
+        - recommendations: [R2]
+          action: Audit 10 capacity records
+          ref: A1
+          agency: []
+          lead: Tom Reed
+          timescale: 2026-06-30
+          monitoring: SAB subgroup
+          status: not started
+    """
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        (
+            "ACT002",
+            11,
+            "A1 is used twice: here and on line 2. Give this action the next free reference; "
+            "recommendations and reviewers find actions by it.",
+        ),
+        ("ACT003", 12, "A1 has no 'Agency to implement'. Add `agency:` to it."),
+    ]
+
+
+def test_an_action_due_on_the_completion_date_is_not_yet_stale(tmp_path):
+    actions = GOOD_ACTION.replace("timescale: 2026-03-31", "timescale: 2026-02-01")
+    case = load_case(make_case(tmp_path / "on", actions=actions, completion_date="2026-02-01"))
+    assert codes_at(case) == []
+    case = load_case(make_case(tmp_path / "after", actions=actions, completion_date="2026-02-02"))
+    assert codes_at(case) == [("ACT006", "data/actions.yml", 6)]
+
+
+def test_an_empty_status_is_a_missing_status_at_its_line(tmp_path):
+    actions = GOOD_ACTION.replace("  status: not started\n", '  status: ""\n')
+    case = load_case(make_case(tmp_path, actions=actions))
+    assert [(f.code, f.line, f.message) for f in ours(case)] == [
+        (
+            "ACT003",
+            17,
+            "A2 has no status. Add `status:` with one of: not started, in progress, complete.",
+        )
+    ]

@@ -233,3 +233,210 @@ def test_office_attachment_is_read(tmp_path):
     }
     (site / "broken.xlsx").write_bytes(b"not a zip")
     assert scan_output(site, IDS)[1]
+
+
+def test_every_part_of_an_office_document_is_named_in_the_leak(tmp_path):
+    """Each part of a Word document is read and named as the author would look for it; a
+    folder, binary data and the zip's own member names are handled as such."""
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    parts = {
+        "word/document.xml": ("<w:t>Sarah Marsh</w:t>", "document text"),
+        "word/header1.xml": ("<w:t>Sarah Marsh</w:t>", "page header"),
+        "word/footer2.xml": ("<w:t>Sarah Marsh</w:t>", "page footer"),
+        "word/footnotes.xml": ("<w:t>Sarah Marsh</w:t>", "footnotes"),
+        "word/endnotes.xml": ("<w:t>Sarah Marsh</w:t>", "endnotes"),
+        "word/comments.xml": ("<w:t>Sarah Marsh</w:t>", "comments"),
+        "docProps/core.xml": ("<dc:creator>Sarah Marsh</dc:creator>", "document properties"),
+        "docProps/app.xml": ("<Company>Sarah Marsh</Company>", "document properties"),
+        "docProps/custom.xml": ("<vt:lpwstr>Sarah Marsh</vt:lpwstr>", "document properties"),
+        "word/_rels/document.xml.rels": ("<Rel>Sarah Marsh</Rel>", "link addresses"),
+        "media/notes.txt": ("Sarah Marsh", "attachment"),
+    }
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("media/", "")  # a folder, first: the members after it are still read
+        z.writestr("media/image.bin", b"\x00\x01Alice Brownlow")  # binary: not read as text
+        for name, (text, _) in parts.items():
+            z.writestr(name, text)
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    got = {(leak.where, leak.found) for leak in leaks}
+    assert got == {(where, "Sarah Marsh") for _, where in parts.values()}
+
+
+def test_office_attributes_and_link_addresses_are_read(tmp_path):
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("word/document.xml", '<wp:docPr id="1" descr="Photo of Alice Brownlow"/>')
+        z.writestr(
+            "word/_rels/document.xml.rels",
+            '<Relationship Id="r1" Target="mailto:sarah_marsh@trust.nhs.uk"/>',
+        )
+        z.writestr("media/sarah-marsh.txt", "nothing")
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert sorted((leak.where, leak.found) for leak in leaks) == [
+        ("attachment (member name)", "sarah"),
+        ("document text (alt text, links)", "Alice Brownlow"),
+        ("link addresses (links)", "sarah marsh"),
+    ]
+
+
+def test_a_damaged_office_file_or_pdf_is_a_problem_not_a_pass(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "broken.xlsx").write_bytes(b"not a zip")
+    assert scan_output(site, IDS) == (
+        [],
+        ["broken.xlsx: the attachment cannot be opened to check it (File is not a zip file)"],
+    )
+    from imr_site.people.leaks import pdf_texts
+
+    assert pdf_texts(tmp_path / "gone.pdf") == (
+        [],
+        ["the PDF cannot be opened to check it for names (No such file or directory)."],
+    )
+
+
+def test_leak_findings_name_the_output_file_and_what_was_found():
+    from imr_site.people.leaks import Leak, leak_findings
+
+    leaks = [Leak("index.html", "page text", "Sarah Marsh", "name of DN2 in the people key")]
+    problems = ["report.pdf: the PDF cannot be read, so it cannot be checked for names: damaged"]
+    found = leak_findings(leaks, problems, "site-anon/")
+    assert [(f.code, f.severity.value, f.file, f.line, f.message) for f in found] == [
+        (
+            "ANO002",
+            "error",
+            "site-anon/index.html",
+            None,
+            "the anonymised edition contains 'Sarah Marsh' (name of DN2 in the people key) in "
+            "its page text.",
+        ),
+        (
+            "ANO002",
+            "error",
+            None,
+            None,
+            "the anonymised edition could not be checked: report.pdf: the PDF cannot be read, so "
+            "it cannot be checked for names: damaged",
+        ),
+    ]
+    assert [f.file for f in leak_findings(leaks, [])] == ["index.html"]
+
+
+def test_an_html_page_is_read_four_ways():
+    """Its text with inline tags joined ('Mar<em>sh</em>' is one word) and with every tag a
+    space, its attribute values and its comments, each exactly."""
+    from imr_site.people.leaks import html_texts
+
+    markup = "<p title=\"Sarah\" data-x='Marsh'>Mar<em>sh</em><br>Brown</p><!-- one --><!--two-->"
+    assert html_texts(markup) == [
+        ("page text", " Marsh Brown   "),
+        ("page text", " Mar sh  Brown   "),
+        ("page attributes", "Sarah\nMarsh"),
+        ("page comments", " one \ntwo"),
+    ]
+
+
+def test_the_search_index_is_read_raw_as_its_strings_and_keys_and_its_html_as_text():
+    from imr_site.people.leaks import search_index_texts
+
+    raw = json.dumps(
+        {
+            "docs": [{"location": "a", "text": "<p>Mrs <em>Marsh</em></p>", "n": 3}],
+            "Sarah": ["x", ["y"]],
+        }
+    )
+    assert search_index_texts(raw) == [
+        ("search index", raw),
+        ("search index", "docs\nlocation\na\ntext\n<p>Mrs <em>Marsh</em></p>\nn\nSarah\nx\ny"),
+        ("search index", " Mrs Marsh "),
+        ("search index", " Mrs  Marsh  "),
+    ]
+    assert search_index_texts("not json <b>") == [("search index", "not json <b>")]
+
+
+def test_the_gates_summary_lists_each_file_each_find_once_and_where_it_was():
+    from imr_site.people.leaks import Leak, report
+
+    leaks = [
+        Leak("index.html", "page text", "Sarah Marsh", "name of DN2"),
+        Leak("index.html", "page attributes", "Sarah Marsh", "name of DN2"),
+        Leak("index.html", "page text", "Sarah Marsh", "name of DN2"),
+        Leak("a.pdf", "PDF text (page 1)", "Alice", "first name of AB"),
+    ]
+    assert report(leaks, ["b.pdf: damaged"]) == (
+        "  index.html:\n"
+        "    'Sarah Marsh' (name of DN2) in the page text, page attributes\n"
+        "  a.pdf:\n"
+        "    'Alice' (first name of AB) in the PDF text (page 1)\n"
+        "  cannot check: b.pdf: damaged"
+    )
+    assert report(leaks, [], limit=0) == "  index.html:\n  a.pdf:"
+
+
+def test_a_name_broken_by_a_soft_hyphen_or_a_line_is_quoted_as_a_reader_would_copy_it():
+    from imr_site.people.leaks import _matches
+
+    assert _matches(IDS, "Seen by Sar\u00adah\nMarsh and Alice Brownlow.") == [
+        ("Sarah Marsh", "full name of DN2 in the people key"),
+        ("Alice Brownlow", "full name of the subject"),
+    ]
+
+
+def test_office_members_binary_after_the_first_4096_bytes_or_not_utf8_are_still_read(tmp_path):
+    import zipfile
+
+    site = tmp_path / "site"
+    site.mkdir()
+    with zipfile.ZipFile(site / "letter.docx", "w") as z:
+        z.writestr("word/document.xml", b"x" * 4096 + b"\x00 Sarah Marsh")
+        z.writestr("word/comments.xml", b"\xff\xfe Sarah Marsh")
+    leaks, problems = scan_output(site, IDS)
+    assert problems == []
+    assert sorted((leak.where, leak.found) for leak in leaks) == [
+        ("comments", "Sarah Marsh"),
+        ("document text", "Sarah Marsh"),
+    ]
+
+
+def test_each_kind_of_output_file_is_read_as_what_it_is(tmp_path):
+    """A compressed file that is not the sitemap, an .HTM page, a binary file (NUL bytes) and
+    an image (.PNG) are told apart by their name and content; a file outside the site is named
+    by its own name, and one that cannot be opened is a problem."""
+    import gzip
+
+    site = tmp_path / "site"
+    (site / "sub").mkdir(parents=True)
+    (site / "sub" / "notes.gz").write_bytes(gzip.compress(b"Sarah Marsh \xff"))
+    (site / "sub" / "Page.HTM").write_text("<p>Alice Brownlow</p>")
+    (site / "sub" / "data.bin").write_bytes(b"\x00\x01 Sarah Marsh")
+    (site / "sub" / "plain.dat").write_bytes(b"Sarah Marsh")
+    (site / "sub" / "logo.PNG").write_bytes(b"Sarah Marsh")
+    (tmp_path / "outside.txt").write_text("Alice Brownlow")
+    extra = [tmp_path / "outside.txt", tmp_path / "missing.txt"]
+    leaks, problems = scan_output(site, IDS, extra_files=extra)
+    dn2, subject = "full name of DN2 in the people key", "full name of the subject"
+    assert [(x.file, x.where, x.found, x.what) for x in leaks] == [
+        ("sub/Page.HTM", "page text", "Alice Brownlow", subject),
+        ("sub/notes.gz", "compressed file", "Sarah Marsh", dn2),
+        ("sub/plain.dat", "file", "Sarah Marsh", dn2),
+        ("outside.txt", "file", "Alice Brownlow", subject),
+    ]
+    assert problems == [
+        "missing.txt: the file cannot be opened to check it (No such file or directory)"
+    ]
+
+
+def test_a_skipped_file_is_passed_over_and_the_files_after_it_are_still_read(tmp_path):
+    site = clean_site(tmp_path / "site")
+    (site / "a-theme.js").write_text("function alice(){}")
+    (site / "b-case.js").write_text("var who = 'Sarah Marsh';")
+    leaks, _ = scan_output(site, IDS, skip={"a-theme.js"})
+    assert [(x.file, x.found) for x in leaks] == [("b-case.js", "Sarah Marsh")]

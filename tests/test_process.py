@@ -237,8 +237,11 @@ def _refusals(case_dir) -> list[str]:
 def test_final_gate_refuses_an_open_process_step(tmp_path):
     case = _case(tmp_path, _record(**{f"    record_shared: {before(45)}\n": ""}))
     git_commit_all(case)
-    refusals = _refusals(case)
-    assert len(refusals) == 1 and "PRC005" in refusals[0] and "IMR process" in refusals[0]
+    (prc005,) = [f for f in run_checks(load_case(case)) if f.code == "PRC005"]
+    assert _refusals(case) == [
+        f"{REL}:{prc005.line}: PRC005: {prc005.message} (the IMR process: a FINAL report needs "
+        "every step done)"
+    ]
 
 
 def test_final_gate_accepts_a_complete_process(tmp_path):

@@ -12,8 +12,15 @@ from pathlib import Path
 import pytest
 from complete_case import git_commit_all, write_case
 
+from imr_site.case.findings import Finding, Severity
+from imr_site.case.spec import load_spec
 from imr_site.cli import main
-from imr_site.publish.final import final_build_refusals
+from imr_site.publish.final import (
+    final_build_refusals,
+    git_refusals,
+    sections_not_final,
+    unfinished_refusals,
+)
 from imr_site.review.registry import load_case, run_checks
 
 TODAY = dt.date.today()
@@ -40,6 +47,14 @@ def set_dates(case: Path, author: dt.date, senior: dt.date) -> None:
             d = author if who == "author" else senior
             lines[i] = line.split("date:")[0] + f"date: {d.isoformat()}"
     page.write_text("\n".join(lines))
+
+
+def sgn_findings(found) -> list[tuple]:
+    return [(f.code, f.severity.value, f.file, f.line) for f in found if f.code.startswith("SGN")]
+
+
+def sgn_messages(found) -> list[str]:
+    return [f.message for f in found if f.code.startswith("SGN")]
 
 
 def test_complete_committed_case_builds_final_with_manifest(tmp_path, capsys):
@@ -133,8 +148,6 @@ def test_director_signing_before_author_is_an_error(tmp_path):
     case = write_case(tmp_path / "c")
     set_dates(case, TODAY - dt.timedelta(days=2), TODAY - dt.timedelta(days=5))
     found = run_checks(load_case(case))
-    sgn = [f for f in found if f.code == "SGN002"]
-    assert len(sgn) == 1 and sgn[0].severity.value == "error"
     line = (
         signoff_page(case)
         .read_text()
@@ -142,14 +155,23 @@ def test_director_signing_before_author_is_an_error(tmp_path):
         .index(f"    date: {(TODAY - dt.timedelta(days=5)).isoformat()}")
         + 1
     )
-    assert sgn[0].line == line
+    rel = signoff_page(case).relative_to(case).as_posix()
+    assert sgn_findings(found) == [("SGN002", "error", rel, line)]
 
 
 def test_future_signature_is_an_error_in_ordinary_checks(tmp_path):
     case = write_case(tmp_path / "c")
-    set_dates(case, TODAY, TODAY + dt.timedelta(days=30))
-    found = [f for f in run_checks(load_case(case)) if f.code == "SGN001"]
-    assert len(found) == 1 and "after today" in found[0].message
+    senior = TODAY + dt.timedelta(days=30)
+    set_dates(case, TODAY, senior)
+    found = run_checks(load_case(case))
+    text = signoff_page(case).read_text().split("\n")
+    line = text.index(f"    date: {senior.isoformat()}") + 1
+    rel = signoff_page(case).relative_to(case).as_posix()
+    assert sgn_findings(found) == [("SGN001", "error", rel, line)]
+    assert sgn_messages(found) == [
+        f"the Director/Head of Service signed on {senior.isoformat()}, which is after today "
+        f"({TODAY.isoformat()}). Write the date they actually signed."
+    ]
 
 
 def test_gate_still_refuses_future_dates_when_the_codes_are_switched_off(tmp_path):
@@ -220,3 +242,92 @@ def test_a_site_folder_that_holds_a_case_is_never_replaced(tmp_path, capsys, sit
     assert code == 2 and "Choose a folder of its own" in capsys.readouterr().err
     assert (case / ".git").is_dir() and (case / "mkdocs.yml").is_file()
     assert (case / "other-case" / "mkdocs.yml").is_file()
+
+
+# --- each reason, word for word: the author reads these and acts on them ------------------------
+
+UNDO = "A final report must match a commit: commit (or undo) these changes, then build again."
+
+
+def test_each_section_not_final_is_named_with_its_file_and_what_its_status_is(tmp_path):
+    case = write_case(tmp_path / "c")
+    docs = case / "docs"
+    (docs / "00-introduction.md").unlink()  # missing: an error finding, not named here
+    for name, old, new in [
+        ("01-organisational_context.md", "status: final", "status: in review"),
+        ("02-factual_summary.md", "status: final", "status: Agreed"),
+        ("04-source_documentation.md", "status: final\n", ""),
+    ]:
+        page = docs / name
+        page.write_text(page.read_text().replace(old, new, 1))
+    title = {s.id: s.numbered_title for s in load_spec().sections}
+    todo = "set `status: final` in its front matter once it is agreed."
+    assert sections_not_final(load_case(case)) == [
+        f"'{title['organisational_context']}' (docs/01-organisational_context.md) is "
+        f"'in review': {todo}",
+        f"'{title['factual_summary']}' (docs/02-factual_summary.md) has the status 'Agreed': "
+        f"{todo}",
+        f"'{title['source_documentation']}' (docs/04-source_documentation.md) has no status: "
+        f"{todo}",
+    ]
+
+
+def test_a_case_outside_git_or_without_a_commit_is_told_what_to_do(tmp_path):
+    case = write_case(tmp_path / "c")
+    assert git_refusals(load_case(case)) == [
+        "the case is not in a Git repository (or Git is not installed), so the final report "
+        "could not be tied to the exact version it was built from. Put the case under Git "
+        "(git init, git add, git commit) and build again."
+    ]
+    subprocess.run(["git", "init", "-q", str(case)], check=True)
+    assert git_refusals(load_case(case)) == [
+        "the case's Git repository has no commit yet: commit the case, then build again."
+    ]
+
+
+@pytest.mark.parametrize("count, more", [(10, ""), (11, " and 1 more"), (12, " and 2 more")])
+def test_uncommitted_files_are_listed_ten_at_most_and_the_rest_counted(tmp_path, count, more):
+    case = write_case(tmp_path / "c")
+    git_commit_all(case)
+    for i in range(1, count + 1):
+        (case / "data" / f"n{i:02d}.txt").write_text("new")
+    listed = "; ".join(f"data/n{i:02d}.txt" for i in range(1, 11))
+    assert git_refusals(load_case(case)) == [
+        f"{count} file(s) differ from the last commit ({listed}{more}). {UNDO}"
+    ]
+
+
+def test_the_site_being_built_and_the_excluded_folders_are_not_uncommitted_changes(tmp_path):
+    case = write_case(tmp_path / "c")
+    git_commit_all(case)
+    for folder in ("out", "extra"):
+        (case / folder).mkdir()
+        (case / folder / "page.html").write_text("built")
+    c = load_case(case)
+    found = run_checks(c)
+    assert final_build_refusals(c, found, site_dir=case / "out", exclude=[case / "extra"]) == []
+    assert final_build_refusals(c, found, exclude=[case / "extra"]) == [
+        f"1 file(s) differ from the last commit (out/page.html). {UNDO}"
+    ]
+    assert git_refusals(c, [case / "out"]) == [
+        f"1 file(s) differ from the last commit (extra/page.html). {UNDO}"
+    ]
+
+
+def test_unfinished_text_below_error_is_refused_and_so_are_its_codes_switched_off(tmp_path):
+    from complete_case import MKDOCS_YML
+
+    yml = MKDOCS_YML + "      rules:\n        disable: [TPL001, HDG005]\n"
+    case = load_case(write_case(tmp_path / "c", mkdocs_yml=yml))
+    findings = [
+        Finding("PLH001", Severity.WARNING, "docs/05-analysis.md", 7, "'TBC' is left in."),
+        Finding("PLH001", Severity.ERROR, "docs/05-analysis.md", 9, "an error: refused anyway"),
+        Finding("HDG002", Severity.WARNING, "docs/05-analysis.md", 3, "not unfinished text"),
+        Finding("TPL001", Severity.INFO, None, None, "the template's paragraph."),
+    ]
+    assert unfinished_refusals(case, findings) == [
+        "docs/05-analysis.md:7: PLH001: 'TBC' is left in.",
+        "(case): TPL001: the template's paragraph.",
+        "HDG005, TPL001 switched off in mkdocs.yml (rules: disable): a FINAL build checks for "
+        "placeholders and template text always. Remove the code(s) from the list.",
+    ]

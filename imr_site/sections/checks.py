@@ -214,14 +214,11 @@ def _near_miss(hs: HeadingSpec, s: SectionSpec, page: SectionFile) -> Heading | 
     return best if best_ratio >= 0.8 else None
 
 
-def _section_text_after(
-    page: SectionFile, heading: Heading, headings: list[Heading], same_or_higher: bool
-):
-    later = [h for h in headings if h.line > heading.line]
-    if same_or_higher:
-        nxt = next((h for h in later if h.level <= heading.level), None)
-    else:
-        nxt = later[0] if later else None
+def _section_text_after(page: SectionFile, heading: Heading) -> str:
+    """The text under a heading, up to the next heading of its level or higher."""
+    nxt = next(
+        (h for h in page.headings if h.line > heading.line and h.level <= heading.level), None
+    )
     return page.text_between(heading.line, nxt.line if nxt else None)
 
 
@@ -263,7 +260,7 @@ def _check_content(
 def is_answered(case, page: SectionFile, heading: Heading) -> bool:
     """Whether a required heading has an answer under it, judged as the rules judge it (the
     Review status page counts the questions answered this way)."""
-    text = _section_text_after(page, heading, page.headings, same_or_higher=True)
+    text = _section_text_after(page, heading)
     if re.search(case.spec.placeholder_pattern, text):
         return False
     return not _check_content(case, page, heading, heading.text, text)
@@ -325,7 +322,7 @@ def _check_section(case, s: SectionSpec, page: SectionFile) -> list[Finding]:
             )
             continue
         h = found[0]
-        text = _section_text_after(page, h, page.headings, same_or_higher=True)
+        text = _section_text_after(page, h)
         out.extend(_check_content(case, page, h, hs.label, text))
 
     out.extend(_placeholders(case, page))
