@@ -659,3 +659,18 @@ def test_case_read_by_the_plugin_without_a_mkdocs_yml_file(case_dir):
     assert [(f.code, f.file, f.line) for f in found] == [
         ("ANO001", "docs/02-factual-summary.md", 9)
     ]
+
+
+def test_status_field_of_the_introduction_is_not_text(tmp_path):
+    # 'status: draft' is the tool's word, not the author's: a Mrs Draft is not named by it.
+    people = copy.deepcopy(PEOPLE)
+    people["SW1"] = {"name": "Dora Draft", "role": "Social Worker", "agency": "Council"}
+    case = write_case(tmp_path / "c", people=people)
+    edit(
+        case / "docs/00-introduction.md",
+        "section: introduction",
+        "section: introduction\nstatus: draft",
+    )
+    assert codes(run_checks(load_case(case))) == []
+    edit(case / "docs/00-introduction.md", "name: Jo Author", "name: Jo Draft")
+    assert _found(load_case(case), ("ANO",)) == [("ANO001", "docs/00-introduction.md", 13)]
