@@ -276,3 +276,70 @@ def test_name_parts_without_titles_and_punctuation(name, parts):
     from imr_site.people.identifiers import name_parts
 
     assert name_parts(name) == parts
+
+
+@pytest.mark.parametrize(
+    "name, alias, expected",
+    [
+        (
+            "Dr Sarah Jane Marsh-Pellow",
+            False,
+            [
+                ("Dr Sarah Jane Marsh-Pellow", "full name"),
+                ("Sarah Jane Marsh-Pellow", "full name"),
+                ("Sarah Marsh-Pellow", "full name"),
+                ("Sarah", "first name"),
+                ("Jane", "middle name"),
+                ("Marsh-Pellow", "surname"),
+                ("Marsh", "surname"),
+                ("Pellow", "surname"),
+            ],
+        ),
+        ("Marsh-Pellow", False, [("Marsh-Pellow", "full name"), ("Marsh", "name"), ("Pellow", "name")]),
+        # Particles and one-letter initials identify no one alone; two letters do.
+        (
+            "Jo de la Cruz",
+            False,
+            [("Jo Cruz", "full name"), ("Jo de la Cruz", "full name"), ("Jo", "first name"),
+             ("Cruz", "surname")],
+        ),
+        ("J. Marsh", False, [("J Marsh", "full name"), ("J. Marsh", "full name"),
+                             ("Marsh", "surname")]),
+        ("Al", False, [("Al", "full name")]),
+        ("A", False, []),
+        ("Bea Lo", True, [("Bea Lo", "alias"), ("Bea", "alias"), ("Lo", "alias")]),
+        ("Ally", True, [("Ally", "alias")]),
+    ],
+)  # fmt: skip
+def test_name_variants(name, alias, expected):
+    from imr_site.people.identifiers import name_variants
+
+    ids = name_variants(name, "DN2 in the people key", "DN2", alias=alias)
+    assert [(i.text, i.kind) for i in ids] == expected
+    assert {(i.owner, i.use_instead) for i in ids} <= {("DN2 in the people key", "DN2")}
+
+
+@pytest.mark.parametrize("initials, use", [("", "the subject's initials"), ("AB", "AB")])
+def test_identifiers_of_people_and_subject(initials, use):
+    from imr_site.people.identifiers import identifiers_from
+    from imr_site.people.key import Person
+
+    subject = SubjectDetails(initials, "Ann Brown", None, "", ("Nan",), ("AB-123",))
+    subject = SubjectDetails(**{**subject.__dict__, "other": (("subject.dod", "DOD", "2024"),)})
+    ids = identifiers_from([Person("DN2", "Sarah Marsh", "R", "A", ("Sal Pellow",), ())], subject)
+    dn2 = "DN2 in the people key"
+    assert [(i.text, i.kind, i.owner, i.use_instead) for i in ids.identifiers] == [
+        ("Sarah Marsh", "full name", dn2, "DN2"),
+        ("Sarah", "first name", dn2, "DN2"),
+        ("Marsh", "surname", dn2, "DN2"),
+        ("Sal Pellow", "alias", dn2, "DN2"),
+        ("Sal", "alias", dn2, "DN2"),
+        ("Pellow", "alias", dn2, "DN2"),
+        ("Ann Brown", "full name", "the subject", use),
+        ("Ann", "first name", "the subject", use),
+        ("Brown", "surname", "the subject", use),
+        ("Nan", "alias", "the subject", use),
+        ("AB-123", "identifier", "the subject", "leave it out"),
+        ("AB123", "identifier", "the subject", "leave it out"),
+        ("2024", "DOD", "the subject", "leave it out"),
+    ]
