@@ -594,6 +594,13 @@ def test_file_outside_the_case_is_skipped_and_the_next_checked(case_dir, tmp_pat
             "the file out of docs/.",
         ),
         (
+            b"Visit notes\nDN2 met Mr Brownlow\nAlly\n",
+            2,
+            "'Brownlow' (surname of AB in the people key; surname of the subject) and 1 more is "
+            "in docs/notes.txt, which is copied into the site as it is. Remove the name, or move "
+            "the file out of docs/.",
+        ),
+        (
             b"Visit notes\nDN2 met Mr Brownlow\nAlly\nSarah Marsh\n",
             2,
             "'Brownlow' (surname of AB in the people key; surname of the subject) and 2 more is "
@@ -674,3 +681,16 @@ def test_status_field_of_the_introduction_is_not_text(tmp_path):
     assert codes(run_checks(load_case(case))) == []
     edit(case / "docs/00-introduction.md", "name: Jo Author", "name: Jo Draft")
     assert _found(load_case(case), ("ANO",)) == [("ANO001", "docs/00-introduction.md", 13)]
+
+
+def test_names_in_mkdocs_yml_and_the_glossary_are_explained(tmp_path):
+    glossary = {"GP": "General Practitioner", "DNT": "District nursing team of Dr Quenby"}
+    case = write_case(tmp_path / "c", glossary=glossary)
+    edit(case / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. The DNT saw.")
+    edit(case / "mkdocs.yml", "site_name: IMR SAR-2024-07", "site_name: Review for Dr Quenby")
+    found = codes(run_checks(load_case(case)))
+    message = f"{_QUENBY} is written here. Write GP1 instead: {_LABELS_ONLY}"
+    assert sorted((f.code, f.file, f.line, f.message) for f in found) == [
+        ("ANO001", "data/glossary.yml", 2, message),
+        ("ANO001", "mkdocs.yml", 1, message),
+    ]
