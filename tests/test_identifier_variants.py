@@ -343,3 +343,37 @@ def test_identifiers_of_people_and_subject(initials, use):
         ("AB123", "identifier", "the subject", "leave it out"),
         ("2024", "DOD", "the subject", "leave it out"),
     ]
+
+
+def _spans(ids, text):
+    """(start, end, text as written, labels) of every identifier found in text."""
+    return [(m.start, m.end, m.text, m.labels) for m in ids.find(text)]
+
+
+def test_matches_are_placed_in_the_text_as_written():
+    from imr_site.people.identifiers import identifiers_from
+    from imr_site.people.key import Person
+
+    ids = identifiers_from([Person("SW1", "Fiona Zoë Marsh", "Social Worker", "Council")])
+    assert _spans(ids, "Sarah and Marsh, then Fiona") == [
+        (10, 15, "Marsh", ["SW1"]),
+        (22, 27, "Fiona", ["SW1"]),
+    ]
+    # A ligature folds to two letters, an accent to its letter: the spans stay the author's.
+    assert _spans(ids, "Met ﬁona Marsh") == [(4, 14, "ﬁona Marsh", ["SW1"])]
+    assert _spans(ids, "née Zoë") == [(4, 7, "Zoë", ["SW1"])]
+
+
+def test_the_subjects_date_of_birth_and_address_say_what_to_write_instead():
+    from imr_site.people.identifiers import identifiers_from
+
+    subject = SubjectDetails("AB", "", "1948-07-23", "Rose Cottage")
+    ids = identifiers_from([], subject)
+    assert {(i.kind, i.owner, i.use_instead) for i in ids.identifiers} == {
+        ("date of birth", "the subject", "their age, or leave it out"),
+        ("address", "the subject", "a general description of the area"),
+        ("address (first line)", "the subject", "a general description of the area"),
+    }
+    assert len(ids.identifiers) == len(date_variants("1948-07-23", "", "")) + 2
+    # A label never identifies anyone, even when a name is spelled like it.
+    assert identifiers_from([], SubjectDetails("Al", "Al")).identifiers == []
