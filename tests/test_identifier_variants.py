@@ -49,6 +49,8 @@ def test_date_of_birth_spellings():
                         "December 11th 1950"]),
         ("1950-12-13", ["13th Dec 1950", "13th December 1950", "13th of December 1950",
                         "December 13th 1950"]),
+        ("1950-12-14", ["14th Dec 1950", "14th December 1950", "14th of December 1950",
+                        "December 14th 1950"]),
         ("1950-12-21", ["21st Dec 1950", "21st December 1950", "21st of December 1950",
                         "December 21st 1950"]),
     ],
@@ -128,6 +130,15 @@ def test_a_date_that_is_not_a_whole_date(written, expected):
         ("Flat 3 Mill", [("Flat 3 Mill", "address"), ("Flat 3 Mill", "address (first line)")]),
         ("Rose Cottage", [("Rose Cottage", "address"), ("Rose Cottage", "address (first line)")]),
         ("Ivy, Town", [("Ivy Town", "address")]),  # a first line under 4 letters alone
+        ("Elms, Town", [("Elms Town", "address"), ("Elms", "address (first line)")]),
+        (
+            "Flat 3 Mill Lane",
+            [
+                ("Flat 3 Mill Lane", "address"),
+                ("Flat 3 Mill Lane", "address (first line)"),
+                ("Mill Lane", "address (street)"),
+            ],
+        ),
         (", ,", []),
         ("", []),
         (None, []),
@@ -270,6 +281,7 @@ def test_identifiers_of_a_case_without_a_people_key(tmp_path):
         ("Dr Marsh", ["Marsh"]),
         ("Mrs. Dr. Marsh", ["Marsh"]),
         ("Dr", ["Dr"]),  # a title alone is kept: it is all there is
+        ("Xavier Max", ["Xavier", "Max"]),
     ],
 )
 def test_name_parts_without_titles_and_punctuation(name, parts):
