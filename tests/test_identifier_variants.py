@@ -389,3 +389,13 @@ def test_the_subjects_date_of_birth_and_address_say_what_to_write_instead():
     assert len(ids.identifiers) == len(date_variants("1948-07-23", "", "")) + 2
     # A label never identifies anyone, even when a name is spelled like it.
     assert identifiers_from([], SubjectDetails("Al", "Al")).identifiers == []
+
+
+def test_a_span_after_an_accent_and_a_ligature_that_cancel_out():
+    # A decomposed accent folds to nothing, a ligature to two letters: the folded text is as
+    # long as the author's, but its letters are not in the same places.
+    from imr_site.people.identifiers import identifiers_from
+    from imr_site.people.key import Person
+
+    ids = identifiers_from([Person("SW1", "Fiona Marsh", "Social Worker", "Council")])
+    assert _spans(ids, "Zoe\u0301 ﬁona") == [(5, 9, "ﬁona", ["SW1"])]
