@@ -94,6 +94,7 @@ GROUPS: dict[str, Group] = {
             "tests/test_docx.py",
             "tests/test_pdf_text.py",
             "tests/test_redline.py",
+            "tests/test_identifier_variants.py",
         ),
         goal=1.0,
     ),

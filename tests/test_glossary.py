@@ -234,3 +234,82 @@ def test_a_hyphenated_definition_never_warns_about_its_first_part(tmp_path):
     root = write_case(tmp_path / "c", glossary={**GLOSSARY, "PURPOSE-T": ODD_TERMS["PURPOSE-T"]})
     edit(root / "docs" / "02-factual-summary.md", "GP1 was her GP.", "GP1 did a PURPOSE-T.")
     assert not [f for f in run_checks(load_case(root)) if "'PURPOSE'" in f.message]
+
+
+# The messages an author reads, and the exact place of each finding (mutation testing, issue 20).
+
+
+def _all(case, prefix=("GLO", "PLH")):
+    return [
+        (f.code, f.file, f.line, f.message) for f in run_checks(case) if f.code.startswith(prefix)
+    ]
+
+
+_CMHT_UNUSED = (
+    "GLO003",
+    "data/glossary.yml",
+    8,
+    "'CMHT' is defined but not used in the report, so it is left off the abbreviations page.",
+)
+
+
+def test_bad_ignore_option_is_reported_whole(case_dir):
+    edit(
+        case_dir / "mkdocs.yml",
+        "pdf: false",
+        "pdf: false\n    abbreviations:\n      ignore: ['/[/']",
+    )
+    assert _all(load_case(case_dir)) == [
+        _CMHT_UNUSED,
+        (
+            "GLO005",
+            "mkdocs.yml",
+            None,
+            "'abbreviations: ignore:' pattern /[/ is not valid (unterminated character set at "
+            "position 0).",
+        ),
+    ]
+
+
+def test_placeholder_in_the_glossary_and_a_label_like_word(tmp_path):
+    glossary = {**GLOSSARY, "CQC": "TBC"}
+    case = write_case(tmp_path / "c", glossary=glossary)
+    edit(case / "docs/02-factual-summary.md", "GP1 was her GP.", "GP1 was her GP. SW3 and CQC.")
+    assert _all(load_case(case)) == [
+        _CMHT_UNUSED,
+        (
+            "PLH001",
+            "data/glossary.yml",
+            9,
+            "'TBC' is a placeholder: replace it with what it stands for before the report is final.",
+        ),
+        (
+            "GLO002",
+            "docs/02-factual-summary.md",
+            9,
+            "'SW3' looks like an abbreviation but is not in data/glossary.yml. If it stands for a "
+            "person, add 'SW3' to data/people.yml with their name, role and agency; otherwise add "
+            "it to the glossary.",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, also",
+    [
+        ("The CQC.", ""),
+        ("The CQC and CQC.", " (and 1 more time in this file)"),
+        ("The CQC and CQC and CQC.", " (and 2 more times in this file)"),
+    ],
+)
+def test_undefined_abbreviation_message_counts_the_other_uses(case_dir, written, also):
+    edit(case_dir / "docs/02-factual-summary.md", "GP1 was her GP.", f"GP1 was her GP. {written}")
+    assert _all(load_case(case_dir), ("GLO002",)) == [
+        (
+            "GLO002",
+            "docs/02-factual-summary.md",
+            9,
+            f"'CQC' looks like an abbreviation but is not in data/glossary.yml{also}. Add 'CQC: "
+            "<what it stands for>' to the glossary, or write it in full.",
+        )
+    ]
