@@ -63,6 +63,15 @@ def test_missing_mkdocs_yml(tmp_path):
     unusable(run_imr("check", str(tmp_path)), "no mkdocs.yml", "imr new")
 
 
+def test_mkdocs_yml_not_utf8_is_one_message_with_its_line(case_dir):
+    """A mkdocs.yml saved as Latin-1 once stopped imr with a UnicodeDecodeError traceback."""
+    cfg = case_dir / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_bytes(text.encode("utf-8") + "# café\n".encode("latin-1"))
+    line = text.count("\n") + 1
+    unusable(run_imr("check", str(case_dir)), f"mkdocs.yml:{line}", "not UTF-8", "save it as UTF-8")
+
+
 def test_malformed_front_matter(case_dir):
     path = section_file(case_dir, "learning")
     text = path.read_text(encoding="utf-8")

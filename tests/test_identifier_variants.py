@@ -399,3 +399,21 @@ def test_a_span_after_an_accent_and_a_ligature_that_cancel_out():
 
     ids = identifiers_from([Person("SW1", "Fiona Marsh", "Social Worker", "Council")])
     assert _spans(ids, "Zoe\u0301 ﬁona") == [(5, 9, "ﬁona", ["SW1"])]
+
+
+def test_subject_details_when_the_spec_has_no_introduction_part():
+    """Pages are found by their front matter, not through the spec: a board's spec without an
+    introduction part, beside a page that still says `section: introduction`, gives the
+    subject's details and no crash (a mutant that read the missing spec's fields survived)."""
+
+    class Spec:
+        def section(self, key):
+            return None
+
+    class Case:
+        spec = Spec()
+
+        def section(self, key):
+            return {"subject": {"initials": " AB ", "full_name": "Alice Brownlow"}}
+
+    assert subject_details(Case()) == SubjectDetails(initials="AB", full_name="Alice Brownlow")

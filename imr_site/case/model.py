@@ -191,7 +191,23 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 def read_mkdocs_yml(path: Path) -> tuple[dict, dict]:
     """(the whole mkdocs.yml, the imr plugin's options) without MkDocs itself."""
-    return mkdocs_options(path.read_text(encoding="utf-8-sig"), path.name)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:  # one message with the line, never a traceback
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise CaseError(
+            [
+                finding(
+                    R_CONFIG.code,
+                    path.name,
+                    line,
+                    f"this file is not UTF-8 text (byte {e.start}, on line {line}); save it as "
+                    "UTF-8 and try again.",
+                )
+            ]
+        ) from None
+    return mkdocs_options(text, path.name)
 
 
 def mkdocs_options(text: str, rel: str = "mkdocs.yml") -> tuple[dict, dict]:
