@@ -933,3 +933,19 @@ def test_the_panels_own_fields_are_unknown_in_an_agencys_chronology(tmp_path):
         end="2024-05-10",
     )
     assert [(f.code, f.line) for f in chr_findings(case)] == [("CHR009", 5)]
+
+
+def test_an_undated_entry_written_twice_names_the_first(tmp_path):
+    """An undated entry has no place in date order, but written twice it is still one entry
+    twice: the second names the first's line (a mutant that forgot undated entries survived)."""
+    case = load(
+        tmp_path,
+        """\
+        - {source: Police, contact_with: Adult A, event: Call.}
+        - {source: Police, contact_with: Adult A, event: Call.}
+        """,
+        start="2024-04-15",
+        end="2024-05-15",
+    )
+    found = [(f.code, f.line, f.message) for f in chr_findings(case) if f.code == "CHR006"]
+    assert found == [("CHR006", 2, "entry 2 is exactly the same as the entry on line 1.")]
