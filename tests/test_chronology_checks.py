@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from case_factory import CHRONOLOGY, write_case
 from chronology_case import codes, load
 
+import imr_site.case
 from imr_site.case.dates import (
     DateProblem,
     FuzzyDate,
@@ -18,7 +21,7 @@ from imr_site.case.findings import RULES
 from imr_site.case.yamlio import parse_yaml
 from imr_site.chronology import checks as chk
 from imr_site.chronology.model import Entry
-from imr_site.review.registry import run_checks
+from imr_site.review.registry import load_case, run_checks
 
 GOOD = """\
 - date: 2024-01-10
@@ -949,3 +952,19 @@ def test_an_undated_entry_written_twice_names_the_first(tmp_path):
     )
     found = [(f.code, f.line, f.message) for f in chr_findings(case) if f.code == "CHR006"]
     assert found == [("CHR006", 2, "entry 2 is exactly the same as the entry on line 1.")]
+
+
+def test_a_column_a_boards_spec_adds_is_a_known_field(tmp_path):
+    """A board's spec may add a chronology column: an entry using it is not told its field is
+    unknown, and a misspelling of it still is (a mutant that knew only the built-in fields the
+    spec also lists survived, since the default spec lists exactly those)."""
+    spec = (Path(imr_site.case.__file__).parent / "specs/sab-imr.yml").read_text(encoding="utf-8")
+    column = "    - {key: references, label: Source records}\n"
+    spec = spec.replace(column, column + "    - {key: risk_level, label: Risk level}\n", 1)
+    entries = [dict(e) for e in CHRONOLOGY]
+    entries[0]["risk_level"] = "High"
+    entries[1]["risk_levle"] = "Low"
+    case = write_case(tmp_path / "c", extra_options={"spec": "board.yml"}, chronology=entries)
+    (case / "board.yml").write_text(spec, encoding="utf-8")
+    unknown = [f.message for f in chr_findings(load_case(case)) if f.code == "CHR009"]
+    assert len(unknown) == 1 and "'risk_levle'" in unknown[0], unknown
