@@ -9,7 +9,6 @@ from pathlib import Path
 
 from imr_site.case.files import shown
 from imr_site.case.findings import CaseError
-from imr_site.case.spec import SpecError
 from imr_site.chronology.io import (
     ImportRefused,
     dump_chronology,
@@ -22,7 +21,7 @@ from imr_site.chronology.io import (
 )
 from imr_site.chronology.model import R_SHAPE
 from imr_site.cli.exit_codes import EXIT_FINDINGS, EXIT_OK, EXIT_UNUSABLE
-from imr_site.cli.tables import case_settings, import_arguments
+from imr_site.cli.tables import import_arguments, readable_case_settings
 from imr_site.review.registry import load_case
 
 
@@ -66,14 +65,10 @@ def _err(message: str) -> None:
 
 def cmd_import(args) -> int:
     case_dir = Path(args.case).resolve()
-    try:
-        data_dir, spec = case_settings(case_dir)
-    except CaseError as e:
-        _err("\n".join(str(f) for f in e.findings))
+    settings = readable_case_settings(case_dir)
+    if settings is None:
         return EXIT_UNUSABLE
-    except SpecError as e:
-        _err(str(e))
-        return EXIT_UNUSABLE
+    data_dir, spec = settings
     if not (case_dir / "mkdocs.yml").is_file() and not args.output:
         _err(
             f"There is no mkdocs.yml in {case_dir}: run this in the case folder, give it with "

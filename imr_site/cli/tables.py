@@ -96,6 +96,17 @@ def case_settings(case_dir: Path) -> tuple[Path, object]:
     return case_dir / config.data_dir, spec
 
 
+def readable_case_settings(case_dir: Path) -> tuple[Path, object] | None:
+    """:func:`case_settings`, or None once stderr says why mkdocs.yml or the spec is unusable."""
+    try:
+        return case_settings(case_dir)
+    except CaseError as e:
+        _err("\n".join(str(f) for f in e.findings))
+    except SpecError as e:
+        _err(str(e))
+    return None
+
+
 def cmd_import(args, t: DataTable) -> int:
     case_dir = Path(args.case).resolve()
     if not (case_dir / "mkdocs.yml").is_file() and not args.output:
@@ -104,14 +115,10 @@ def cmd_import(args, t: DataTable) -> int:
             "--case DIR, or say where to write with -o FILE."
         )
         return EXIT_UNUSABLE
-    try:
-        data_dir, spec = case_settings(case_dir)
-    except CaseError as e:
-        _err("\n".join(str(f) for f in e.findings))
+    settings = readable_case_settings(case_dir)
+    if settings is None:
         return EXIT_UNUSABLE
-    except SpecError as e:
-        _err(str(e))
-        return EXIT_UNUSABLE
+    data_dir, spec = settings
     out = Path(args.output).resolve() if args.output else data_dir / f"{t.name}.yml"
     shown = shown_path(case_dir, out)
     try:
